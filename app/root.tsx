@@ -1,0 +1,189 @@
+import type { LinksFunction, LoaderFunctionArgs } from '@remix-run/node';
+import { data } from '@remix-run/node';
+import {
+  Form,
+  isRouteErrorResponse,
+  Link,
+  Links,
+  Meta,
+  NavLink,
+  Outlet,
+  Scripts,
+  ScrollRestoration,
+  useLocation,
+  useRouteError,
+  useRouteLoaderData,
+} from '@remix-run/react';
+import { useMemo } from 'react';
+import { I18nextProvider, useTranslation } from 'react-i18next';
+import { can, getCurrentUser } from '~/utils/auth.server';
+import { takeFlash } from '~/utils/flash.server';
+import { getI18n, type Locale } from '~/utils/i18n';
+import { getLocale } from '~/utils/locale.server';
+import styles from './styles/app.css?url';
+
+export const links: LinksFunction = () => [
+  { rel: 'stylesheet', href: styles },
+  { rel: 'icon', href: '/favicon.svg', type: 'image/svg+xml' },
+];
+
+export async function loader({ request, context }: LoaderFunctionArgs) {
+  const [user, locale, flash] = await Promise.all([
+    getCurrentUser(request, context),
+    getLocale(request, context),
+    takeFlash(request),
+  ]);
+  return data(
+    {
+      locale,
+      nonce: context.nonce,
+      flash: flash.message,
+      user: user && {
+        pseudonym: locale === 'zh-CN' ? user.pseudonymZh : user.pseudonym,
+        roles: user.roles,
+        isAdmin: can(user, 'admin.orgs'),
+        isOrgAdmin: user.roles.includes('org_admin'),
+        isAuditor: can(user, 'audit.read'),
+      },
+    },
+    { headers: flash.setCookie ? { 'Set-Cookie': flash.setCookie } : undefined },
+  );
+}
+
+export type RootData = Awaited<ReturnType<typeof loader>>['data'];
+
+export function useRootData() {
+  return useRouteLoaderData<typeof loader>('root');
+}
+
+export function Layout({ children }: { children: React.ReactNode }) {
+  const root = useRootData();
+  const locale: Locale = root?.locale ?? 'en';
+  const i18n = useMemo(() => getI18n(locale), [locale]);
+  return (
+    <html lang={locale}>
+      <head>
+        <meta charSet="utf-8" />
+        <meta name="viewport" content="width=device-width, initial-scale=1" />
+        <Meta />
+        <Links />
+      </head>
+      <body>
+        <I18nextProvider i18n={i18n}>
+          <Shell>{children}</Shell>
+        </I18nextProvider>
+        <ScrollRestoration nonce={root?.nonce} />
+        <Scripts nonce={root?.nonce} />
+      </body>
+    </html>
+  );
+}
+
+function Shell({ children }: { children: React.ReactNode }) {
+  const root = useRootData();
+  const { t } = useTranslation();
+  const location = useLocation();
+  const user = root?.user;
+  const here = `${location.pathname}${location.search}`;
+  return (
+    <>
+      <a className="skip-link" href="#main">
+        {t('common.skipToContent')}
+      </a>
+      <header className="site-header">
+        <div className="site-header__inner">
+          <Link to="/" className="brand">
+            <span className="brand__mark" aria-hidden="true">
+              C
+            </span>
+            {t('common.brand')}
+          </Link>
+          <nav aria-label={t('common.nav.main')} className="nav">
+              <NavLink to="/" end>
+                {t('common.nav.home')}
+              </NavLink>
+              {user?.isOrgAdmin ? <NavLink to="/org">{t('common.nav.org')}</NavLink> : null}
+              {user?.isAdmin ? <NavLink to="/admin">{t('common.nav.admin')}</NavLink> : null}
+              {user?.isAuditor ? <NavLink to="/audit">{t('common.nav.audit')}</NavLink> : null}
+              {user ? (
+                <>
+                  <NavLink to="/settings" className="nav__user">
+                    <span className="avatar" aria-hidden="true">
+                      {user.pseudonym.slice(0, 1)}
+                    </span>
+                    {user.pseudonym}
+                  </NavLink>
+                  <Form method="post" action="/logout" className="inline-form">
+                    <button type="submit" className="button button--ghost">
+                      {t('common.nav.logout')}
+                    </button>
+                  </Form>
+                </>
+              ) : (
+                <>
+                  <NavLink to="/login">{t('common.nav.login')}</NavLink>
+                  <Link to="/signup" className="button button--small">
+                    {t('common.nav.signup')}
+                  </Link>
+                </>
+              )}
+              <LanguageSwitch here={here} />
+            </nav>
+        </div>
+      </header>
+      <main id="main" className="main">
+        {root?.flash ? (
+          <p className="flash" role="status">
+            {t(root.flash)}
+          </p>
+        ) : null}
+        {children}
+      </main>
+      <footer className="site-footer">
+        <p>{t('common.footer.privacy')}</p>
+      </footer>
+    </>
+  );
+}
+
+function LanguageSwitch({ here }: { here: string }) {
+  const { t, i18n } = useTranslation();
+  const other = i18n.language === 'zh-CN' ? 'en' : 'zh-CN';
+  return (
+    <Form method="post" action="/locale" className="language-switch">
+      <input type="hidden" name="redirectTo" value={here} />
+      <input type="hidden" name="locale" value={other} />
+      <button type="submit" className="button button--ghost" lang={other} aria-label={t('common.language.label')}>
+        {other === 'zh-CN' ? t('common.language.zhCN') : t('common.language.en')}
+      </button>
+    </Form>
+  );
+}
+
+export default function App() {
+  return <Outlet />;
+}
+
+export function ErrorBoundary() {
+  const error = useRouteError();
+  const { t } = useTranslation();
+  const status = isRouteErrorResponse(error) ? error.status : 500;
+  const [title, body] =
+    status === 404
+      ? [t('common.errors.notFoundTitle'), t('common.errors.notFound')]
+      : status === 403
+        ? [t('common.errors.forbiddenTitle'), t('common.errors.forbidden')]
+        : status === 503
+          ? [t('common.errors.unavailableTitle'), t('common.errors.unavailable')]
+          : [t('common.errors.title'), t('common.errors.generic')];
+  return (
+    <section className="panel panel--narrow error-page">
+      <p className="error-page__code">{status}</p>
+      <h1>{title}</h1>
+      <p>{body}</p>
+      <Link to="/" className="button">
+        {t('common.errors.goHome')}
+      </Link>
+    </section>
+  );
+}

@@ -1,0 +1,7 @@
+import type { Migration } from 'kysely';
+import * as m0001 from './0001-foundation.js';
+
+/** A static list, so bundlers and tsx see every migration; order is the key order. */
+export const migrations: Record<string, Migration> = {
+  '0001-foundation': m0001,
+};

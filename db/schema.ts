@@ -1,0 +1,159 @@
+import type { ColumnType, Generated, Insertable, Selectable } from 'kysely';
+
+/** A timestamp the database fills in unless given. */
+type CreatedAt = ColumnType<Date, Date | string | undefined, never>;
+type Timestamp = ColumnType<Date, Date | string, Date | string>;
+/** Filled in on insert unless given; set explicitly on update. */
+type UpdatedAt = ColumnType<Date, Date | string | undefined, Date | string>;
+
+export const VALUE_TIERS = ['strategic', 'major', 'standard'] as const;
+export type ValueTier = (typeof VALUE_TIERS)[number];
+
+/** Roles beyond plain membership; see DESIGN.md "People". */
+export const ROLES = [
+  'org_admin',
+  'triager',
+  'product_admin',
+  'finance_approver',
+  'finance_admin',
+  'admin',
+  'auditor',
+] as const;
+export type Role = (typeof ROLES)[number];
+
+export const LOCALES = ['en', 'zh-CN'] as const;
+export type Locale = (typeof LOCALES)[number];
+
+export interface OrgTable {
+  id: string;
+  name: string;
+  value_tier: ValueTier;
+  created_at: CreatedAt;
+}
+
+export interface OrgDomainTable {
+  domain: string;
+  org_id: string;
+  created_at: CreatedAt;
+}
+
+export interface AppUserTable {
+  id: string;
+  email_lookup: string;
+  password_hash: string;
+  pseudonym: string;
+  pseudonym_zh: string;
+  org_id: string | null;
+  staff_display_name: string | null;
+  locale: Locale | null;
+  email_verified_at: Timestamp | null;
+  disabled_at: Timestamp | null;
+  created_at: CreatedAt;
+}
+
+export interface UserRoleTable {
+  user_id: string;
+  role: Role;
+  granted_by: string | null;
+  granted_at: CreatedAt;
+}
+
+export interface IdentityVaultTable {
+  user_id: string;
+  kind: 'profile' | 'payout';
+  sealed: Buffer;
+  key_version: Generated<number>;
+  updated_at: UpdatedAt;
+}
+
+export interface UserSessionTable {
+  id: string;
+  secret_hash: Buffer;
+  user_id: string;
+  created_at: CreatedAt;
+  last_seen_at: Timestamp;
+}
+
+export interface InviteTable {
+  id: string;
+  token_hash: string;
+  org_id: string | null;
+  roles: Role[];
+  email_lookup: string;
+  email_hint: string;
+  created_by: string;
+  created_at: CreatedAt;
+  expires_at: Timestamp;
+  revoked_at: Timestamp | null;
+  accepted_at: Timestamp | null;
+}
+
+export interface EmailTokenTable {
+  id: string;
+  token_hash: string;
+  user_id: string;
+  purpose: 'verify' | 'reset';
+  created_at: CreatedAt;
+  expires_at: Timestamp;
+  used_at: Timestamp | null;
+}
+
+export interface SettingTable {
+  key: string;
+  value: unknown;
+  updated_by: string | null;
+  updated_at: UpdatedAt;
+}
+
+export interface AuditLogTable {
+  id: Generated<string>;
+  actor_id: string | null;
+  action: string;
+  subject_type: string;
+  subject_id: string | null;
+  before: unknown;
+  after: unknown;
+  created_at: CreatedAt;
+}
+
+export interface OutboxTable {
+  id: string;
+  topic: string;
+  payload: unknown;
+  created_at: CreatedAt;
+  claimed_until: Timestamp | null;
+  enqueued_at: Timestamp | null;
+}
+
+export interface DevMailTable {
+  id: string;
+  to_address: string;
+  subject: string;
+  text_body: string;
+  created_at: CreatedAt;
+}
+
+export interface RateLimitTable {
+  bucket: string;
+  hits: number;
+  window_ends_at: Timestamp;
+}
+
+export interface Database {
+  org: OrgTable;
+  org_domain: OrgDomainTable;
+  app_user: AppUserTable;
+  user_role: UserRoleTable;
+  identity_vault: IdentityVaultTable;
+  user_session: UserSessionTable;
+  invite: InviteTable;
+  email_token: EmailTokenTable;
+  setting: SettingTable;
+  audit_log: AuditLogTable;
+  outbox: OutboxTable;
+  dev_mail: DevMailTable;
+  rate_limit_window: RateLimitTable;
+}
+
+export type AppUser = Selectable<AppUserTable>;
+export type NewAuditLog = Insertable<AuditLogTable>;
