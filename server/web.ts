@@ -1,23 +1,22 @@
 // Production web process: `npm run build` then `npm run start:web`. Stateless;
 // run any number behind a load balancer.
+import { existsSync } from 'node:fs';
 import path from 'node:path';
 import type { ServerBuild } from '@remix-run/node';
 import { loadEnvOrExit } from '../app/utils/env.server.js';
-import { createServices, databaseHealthy } from './services.js';
+import { exitUnlessBackendsReachable } from './preflight.js';
+import { createServices } from './services.js';
 import { onShutdown } from './shutdown.js';
 import { createWebApp } from './web-app.js';
 
 const env = loadEnvOrExit();
+await exitUnlessBackendsReachable(env);
 const services = createServices(env);
-if (!(await databaseHealthy(services))) {
-  console.error('Cannot reach the database at DATABASE_URL; is PostgreSQL running?');
-  process.exit(1);
-}
-if (!(await services.queueHealthy())) {
-  console.error(`Cannot reach the queue backend (${env.REDIS_URL ? 'REDIS_URL' : 'DATABASE_URL'}); is it running?`);
-  process.exit(1);
-}
 const buildDir = path.resolve('build');
+if (!existsSync(path.join(buildDir, 'server/index.js'))) {
+  console.error('No build found in ./build; run `npm run build` first.');
+  process.exit(1);
+}
 const build = (await import(path.join(buildDir, 'server/index.js'))) as ServerBuild;
 const app = createWebApp(services, build, path.join(buildDir, 'client'));
 const server = app.listen(env.PORT, env.HOST, () => {

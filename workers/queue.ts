@@ -77,7 +77,14 @@ export function startQueueWorker(
   return new Worker(
     name,
     processor,
-    { ...options, connection: { connectionString: connection.url, max: 4 } },
+    {
+      // The embedded database does not pass NOTIFY on to the worker's LISTEN
+      // connection, so an idle worker notices new jobs only when its wait
+      // times out: keep that wait short. On real PostgreSQL NOTIFY wakes it.
+      drainDelay: 1,
+      ...options,
+      connection: { connectionString: connection.url, max: 4 },
+    },
     createPostgresBackend,
   );
 }
