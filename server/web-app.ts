@@ -75,11 +75,12 @@ export function createWebApp(services: AppServices, build: ServerBuild | (() => 
     next();
   });
 
+  const database = watchDatabase(services);
   app.get('/healthz', async (_req, res) => {
-    const [database, queue] = await Promise.all([databaseHealthy(services), services.queueHealthy()]);
-    res.status(database && queue ? 200 : 503).json({
-      status: database && queue ? 'ok' : 'unavailable',
-      database: database ? 'ok' : 'down',
+    const [databaseUp, queue] = await Promise.all([database.check(), services.queueHealthy()]);
+    res.status(databaseUp && queue ? 200 : 503).json({
+      status: databaseUp && queue ? 'ok' : 'unavailable',
+      database: databaseUp ? 'ok' : 'down',
       queue: queue ? 'ok' : 'down',
     });
   });
@@ -90,7 +91,7 @@ export function createWebApp(services: AppServices, build: ServerBuild | (() => 
 
   app.use(rejectOversizedBodies);
   app.use(csrfGuard(publicOrigin, secure));
-  app.use(serviceUnavailableWhileDatabaseDown(services));
+  app.use(serviceUnavailableWhileDatabaseDown(database));
 
   app.all(
     '*',
@@ -122,7 +123,7 @@ function rejectOversizedBodies(req: Request, res: Response, next: NextFunction) 
  * must send the X-CSRF-Token header matching the candor_csrf cookie instead.
  * See docs/decisions/0007-csrf.md.
  */
-function csrfGuard(publicOrigin: string, secure: boolean) {
+export function csrfGuard(publicOrigin: string, secure: boolean) {
   return (req: Request, res: Response, next: NextFunction) => {
     const cookieToken = readCookie(req.headers.cookie, CSRF_COOKIE);
     if (!cookieToken && (req.method === 'GET' || req.method === 'HEAD')) {
@@ -156,26 +157,29 @@ function readCookie(header: string | undefined, name: string): string | undefine
 }
 
 /**
- * While the database is unreachable, pages answer 503 at once instead of
- * failing one by one; a background check notices when it is back, so the
- * process recovers without a restart.
+ * Keeps a recent answer to "is the database reachable?", refreshed every
+ * second in the background and by every /healthz call, so that pages can
+ * answer 503 at once while it is down and the process recovers by itself.
  */
-function serviceUnavailableWhileDatabaseDown(services: AppServices) {
+function watchDatabase(services: AppServices) {
   let healthy = true;
-  let checking: Promise<void> | undefined;
+  let checking: Promise<boolean> | undefined;
   const check = () => {
     checking ??= databaseHealthy(services).then((ok) => {
       if (ok !== healthy) services.logger.warn({ database: ok ? 'up' : 'down' }, 'database availability changed');
       healthy = ok;
       checking = undefined;
+      return ok;
     });
     return checking;
   };
-  const timer = setInterval(check, 2_000);
-  timer.unref();
+  setInterval(check, 1_000).unref();
+  return { check, isHealthy: () => healthy };
+}
+
+function serviceUnavailableWhileDatabaseDown(database: ReturnType<typeof watchDatabase>) {
   return async (_req: Request, res: Response, next: NextFunction) => {
-    if (!healthy) await check();
-    if (healthy) return next();
+    if (database.isHealthy() || (await database.check())) return next();
     res
       .status(503)
       .set('Retry-After', '10')
