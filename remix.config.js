@@ -1,5 +1,5 @@
 // Remix's own options, read by vite.config.ts. Every v3 future flag is on so
-// that a move to React Router 7 is mechanical (docs/decisions/0002-remix-on-vite.md).
+// that a move to React Router 7 is mechanical (docs/decisions/0001-stack-and-layout.md).
 /** @type {import('@remix-run/dev').VitePluginConfig} */
 export default {
   ignoredRouteFiles: ['**/*.test.*', '**/.*'],

@@ -13,7 +13,7 @@ export interface EmbeddedPostgres {
  * PGlite (Postgres compiled to WASM) served on a free local port by
  * pglite-socket, so the app, the sessions and BullMQ all use the real `pg`
  * driver exactly as in production. `dataDir` undefined keeps it in memory
- * (tests). See docs/decisions/0003-embedded-postgres.md.
+ * (tests). See docs/decisions/0002-embedded-postgres.md.
  */
 export async function startEmbeddedPostgres(dataDir?: string): Promise<EmbeddedPostgres> {
   if (dataDir) mkdirSync(dataDir, { recursive: true });

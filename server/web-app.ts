@@ -121,7 +121,7 @@ function rejectOversizedBodies(req: Request, res: Response, next: NextFunction) 
  * No state changes from another site: every non-GET request must carry an
  * Origin equal to ours. A client that sends no Origin (not a modern browser)
  * must send the X-CSRF-Token header matching the candor_csrf cookie instead.
- * See docs/decisions/0007-csrf.md.
+ * See docs/decisions/0007-csrf-and-headers.md.
  */
 export function csrfGuard(publicOrigin: string, secure: boolean) {
   return (req: Request, res: Response, next: NextFunction) => {

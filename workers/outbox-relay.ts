@@ -17,7 +17,7 @@ export function outboxJobId(outboxId: string): string {
  * SKIP LOCKED, so concurrent relays take disjoint rows), enqueued with no
  * transaction open, then marked enqueued. Holding a transaction across the
  * enqueue would stall the embedded database, which serves one transaction at
- * a time (docs/decisions/0005-queue.md). A relay that dies after claiming
+ * a time (docs/decisions/0005-queue-and-outbox.md). A relay that dies after claiming
  * leaves rows whose lease expires; the next relay enqueues them again and the
  * job id (outbox-<id>) keeps BullMQ from adding a second job.
  */

@@ -13,7 +13,7 @@ import pg from 'pg';
 /**
  * Where BullMQ keeps its jobs: Redis when REDIS_URL is set (production
  * default, several times faster), else BullMQ's PostgreSQL backend on the
- * app's own database (embedded mode). See docs/decisions/0005-queue.md.
+ * app's own database (embedded mode). See docs/decisions/0005-queue-and-outbox.md.
  */
 export type QueueConnection =
   | { kind: 'redis'; url: string; prefix?: string }

@@ -1,5 +1,5 @@
 // Sessions as Lucia's authors now recommend in place of the `lucia` package
-// (docs/decisions/0004-sessions.md). This is the only file that knows how a
+// (docs/decisions/0003-sessions.md). This is the only file that knows how a
 // session token is made, stored and checked.
 import { createCookie } from '@remix-run/node';
 import type { Kysely } from 'kysely';
