@@ -38,7 +38,12 @@ export function createServices(env: Env, logger = createLogger(env)) {
     db,
     logger,
     vaultKeys: new VaultKeys(env.VAULT_KEY),
-    mailer: createMailer({ smtpUrl: env.SMTP_URL, from: env.MAIL_FROM, db }),
+    mailer: createMailer({
+      smtpUrl: env.SMTP_URL,
+      from: env.MAIL_FROM,
+      db,
+      onBackgroundError: (error) => logger.error({ err: error.message }, 'sending mail failed'),
+    }),
     eventsQueue,
     async queueHealthy() {
       try {
@@ -49,6 +54,7 @@ export function createServices(env: Env, logger = createLogger(env)) {
       }
     },
     async close() {
+      await services.mailer.drain();
       await eventsQueue.close().catch(() => undefined);
       await db.destroy();
     },

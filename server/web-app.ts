@@ -15,7 +15,7 @@ const CSRF_COOKIE = 'candor_csrf';
 const SECRET_PATHS = /^\/(verify-email|reset-password|invite)\/[^/?]+/;
 
 export function maskUrl(url: string): string {
-  return url.replace(SECRET_PATHS, '/$1/[redacted]').replace(/([?&](token|redirectTo)=)[^&]*/g, '$1[redacted]');
+  return url.replace(SECRET_PATHS, '/$1/[redacted]').replace(/([?&](token|invite|redirectTo)=)[^&]*/g, '$1[redacted]');
 }
 
 /**

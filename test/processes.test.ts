@@ -8,7 +8,7 @@ const TSX = 'node_modules/.bin/tsx';
 
 function run(script: string, env: Record<string, string>, untilOutput?: RegExp) {
   const child = spawn(TSX, [script], {
-    env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/tmp', ...env },
+    env: { NODE_ENV: 'test', PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/tmp', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let stdout = '';

@@ -45,7 +45,7 @@ export type Env = z.infer<typeof EnvSchema>;
 export class ConfigError extends Error {}
 
 /** Parses the environment; throws a ConfigError whose message is one line. */
-export function parseEnv(source: NodeJS.ProcessEnv): Env {
+export function parseEnv(source: Record<string, string | undefined>): Env {
   const cleaned = Object.fromEntries(
     Object.entries(source).filter(([, value]) => value !== undefined && value !== ''),
   );
@@ -60,7 +60,7 @@ export function parseEnv(source: NodeJS.ProcessEnv): Env {
 }
 
 /** For entry points: parse or print the one line and exit non-zero. */
-export function loadEnvOrExit(source: NodeJS.ProcessEnv = process.env): Env {
+export function loadEnvOrExit(source: Record<string, string | undefined> = process.env): Env {
   try {
     return parseEnv(source);
   } catch (error) {

@@ -12,6 +12,13 @@ export interface Mailer {
   /** True when mails are kept in the database for the dev mailbox page. */
   readonly keepsMailInDatabase: boolean;
   send(mail: OutgoingMail): Promise<void>;
+  /**
+   * Sends without making the request wait, so that how long a response takes
+   * never tells whether a mail went out (no account enumeration by timing).
+   */
+  sendInBackground(mail: OutgoingMail): void;
+  /** Resolves once every background send has finished (shutdown, tests). */
+  drain(): Promise<void>;
 }
 
 /**
@@ -19,23 +26,39 @@ export interface Mailer {
  * the dev_mail table and shown to admins at /admin/mailbox, so links can be
  * followed in the embedded mode.
  */
-export function createMailer(options: { smtpUrl?: string; from: string; db: Db }): Mailer {
-  if (options.smtpUrl) {
-    const transport = nodemailer.createTransport(options.smtpUrl);
-    return {
-      keepsMailInDatabase: false,
-      async send(mail) {
-        await transport.sendMail({ from: options.from, to: mail.to, subject: mail.subject, text: mail.text });
-      },
-    };
-  }
+export function createMailer(options: {
+  smtpUrl?: string;
+  from: string;
+  db: Db;
+  onBackgroundError: (error: Error) => void;
+}): Mailer {
+  const send: Mailer['send'] = options.smtpUrl
+    ? smtpSender(options.smtpUrl, options.from)
+    : async (mail) => {
+        await options.db
+          .insertInto('dev_mail')
+          .values({ id: randomId(), to_address: mail.to, subject: mail.subject, text_body: mail.text })
+          .execute();
+      };
+  const inFlight = new Set<Promise<void>>();
   return {
-    keepsMailInDatabase: true,
-    async send(mail) {
-      await options.db
-        .insertInto('dev_mail')
-        .values({ id: randomId(), to_address: mail.to, subject: mail.subject, text_body: mail.text })
-        .execute();
+    keepsMailInDatabase: !options.smtpUrl,
+    send,
+    sendInBackground(mail) {
+      const sending = send(mail)
+        .catch(options.onBackgroundError)
+        .finally(() => inFlight.delete(sending));
+      inFlight.add(sending);
     },
+    async drain() {
+      await Promise.all(inFlight);
+    },
+  };
+}
+
+function smtpSender(smtpUrl: string, from: string): Mailer['send'] {
+  const transport = nodemailer.createTransport(smtpUrl);
+  return async (mail) => {
+    await transport.sendMail({ from, to: mail.to, subject: mail.subject, text: mail.text });
   };
 }

@@ -14,6 +14,7 @@ export const LIMITS = {
   signupPerAddress: { name: 'signup-ip', limit: 20, windowSeconds: 60 * 60 },
   resetPerAccount: { name: 'reset-account', limit: 3, windowSeconds: 60 * 60 },
   resetPerAddress: { name: 'reset-ip', limit: 20, windowSeconds: 60 * 60 },
+  passwordChangePerAccount: { name: 'password-change', limit: 10, windowSeconds: 15 * 60 },
 } satisfies Record<string, RateLimit>;
 
 export interface RateLimitResult {

@@ -45,7 +45,7 @@ export async function signUp(
   publicUrl: string,
 ): Promise<OutgoingMail> {
   const { name, email, password, locale, inviteToken } = SignUpInputSchema.parse(input);
-  const problem = passwordProblem(password, [name, email, ...email.split(/[@.]/)]);
+  const problem = passwordProblem(password, [name, ...name.split(/\s+/), email, ...email.split(/[@._-]/)]);
   if (problem) throw new DomainError<SignUpError>(`password_${problem}`, 'password');
   const lookup = emailLookup(keys, email);
   const passwordHash = await hashPassword(password);

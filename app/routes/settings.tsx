@@ -1,0 +1,255 @@
+import { getFormProps, getSelectProps, useForm } from '@conform-to/react';
+import { getZodConstraint, parseWithZod } from '@conform-to/zod/v4';
+import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from '@remix-run/node';
+import { data } from '@remix-run/node';
+import { Form, useActionData, useLoaderData } from '@remix-run/react';
+import { useTranslation } from 'react-i18next';
+import { z } from 'zod';
+import { Field, FormErrors, SubmitButton } from '~/components/forms';
+import { changePassword } from '~/domain/accounts/change-password.server';
+import { setUserLocale } from '~/domain/accounts/set-user-locale.server';
+import { isDomainError } from '~/domain/errors';
+import { readIdentityProfile } from '~/domain/identity/vault.server';
+import { getSessionCookie, requireUser } from '~/utils/auth.server';
+import { keyedHash } from '~/utils/crypto.server';
+import { redirectWithFlash } from '~/utils/flash.server';
+import { isLocale, SUPPORTED_LOCALES } from '~/utils/i18n';
+import { getLocale, localeCookie } from '~/utils/locale.server';
+import { pageTitle } from '~/utils/meta';
+import { hitRateLimit, LIMITS } from '~/utils/rate-limit.server';
+import { deleteAllSessions } from '~/utils/session.server';
+
+export const meta: MetaFunction = (args) => pageTitle(args, 'account.settings.title');
+
+const LocaleFormSchema = z.object({
+  intent: z.literal('locale'),
+  locale: z.enum(SUPPORTED_LOCALES, { error: 'common.errors.required' }),
+});
+
+const ChangePasswordFormSchema = z.object({
+  intent: z.literal('password'),
+  currentPassword: z.string({ error: 'common.errors.required' }).max(128, { error: 'account.password.wrongCurrent' }),
+  newPassword: z.string({ error: 'common.errors.required' }).max(128, { error: 'auth.password.too_long' }),
+});
+
+const LogOutEverywhereFormSchema = z.object({ intent: z.literal('logout-everywhere') });
+
+const SettingsFormSchema = z.discriminatedUnion('intent', [
+  LocaleFormSchema,
+  ChangePasswordFormSchema,
+  LogOutEverywhereFormSchema,
+]);
+
+// The intent travels on the submit button, which on-blur validation in the
+// browser does not see; the browser checks the fields only.
+const ChangePasswordFieldsSchema = ChangePasswordFormSchema.omit({ intent: true });
+
+const PASSWORD_FIELDS = ['currentPassword', 'newPassword'];
+
+// A stolen session must not become a way to guess the password.
+
+export async function loader({ request, context }: LoaderFunctionArgs) {
+  const user = await requireUser(request, context);
+  const { db, vaultKeys } = context.services;
+  const [identity, locale] = await Promise.all([
+    readIdentityProfile(db, vaultKeys, { userId: user.id, readerId: user.id, purpose: 'own-settings' }),
+    getLocale(request, context),
+  ]);
+  return data(
+    {
+      pseudonym: user.pseudonym,
+      pseudonymZh: user.pseudonymZh,
+      name: identity?.name ?? null,
+      email: identity?.email ?? null,
+      preferredLocale: isLocale(user.locale) ? user.locale : locale,
+    },
+    // The real name and email must not linger in a shared or proxy cache.
+    { headers: { 'Cache-Control': 'private, no-store' } },
+  );
+}
+
+export async function action({ request, context }: ActionFunctionArgs) {
+  const user = await requireUser(request, context);
+  const submission = parseWithZod(await request.formData(), { schema: SettingsFormSchema });
+  if (submission.status !== 'success') {
+    const intent = String(submission.payload.intent ?? '');
+    return data({ intent, result: submission.reply({ hideFields: PASSWORD_FIELDS }) }, { status: 400 });
+  }
+  const { db, vaultKeys } = context.services;
+  const form = submission.value;
+
+  switch (form.intent) {
+    case 'locale': {
+      await setUserLocale(db, user.id, form.locale);
+      return redirectWithFlash('/settings', 'account.language.saved', {
+        headers: { 'Set-Cookie': await localeCookie.serialize(form.locale) },
+      });
+    }
+    case 'password': {
+      const limit = await hitRateLimit(db, LIMITS.passwordChangePerAccount, keyedHash(vaultKeys.rateLimit, user.id));
+      if (!limit.allowed) {
+        const minutes = Math.ceil(limit.retryAfterSeconds / 60);
+        return data(
+          {
+            intent: form.intent,
+            result: submission.reply({ formErrors: [`account.password.rateLimited?minutes=${minutes}`], hideFields: PASSWORD_FIELDS }),
+          },
+          { status: 429, headers: { 'Retry-After': String(limit.retryAfterSeconds) } },
+        );
+      }
+      try {
+        await changePassword(db, {
+          userId: user.id,
+          keepSessionId: user.sessionId,
+          currentPassword: form.currentPassword,
+          newPassword: form.newPassword,
+        });
+      } catch (error) {
+        if (!isDomainError(error)) throw error;
+        const [field, message] =
+          error.code === 'wrong_password'
+            ? ['currentPassword', 'account.password.wrongCurrent']
+            : error.code === 'password_unchanged'
+              ? ['newPassword', 'account.password.unchanged']
+              : ['newPassword', `auth.password.${error.code.slice('password_'.length)}`];
+        return data(
+          { intent: form.intent, result: submission.reply({ fieldErrors: { [field]: [message] }, hideFields: PASSWORD_FIELDS }) },
+          { status: 400 },
+        );
+      }
+      return redirectWithFlash('/settings', 'account.password.changed');
+    }
+    case 'logout-everywhere': {
+      await deleteAllSessions(db, user.id);
+      return redirectWithFlash('/login', 'account.sessions.done', {
+        headers: { 'Set-Cookie': await getSessionCookie(context).serialize('', { maxAge: 0 }) },
+      });
+    }
+  }
+}
+
+export default function SettingsPage() {
+  const { t } = useTranslation();
+  const { pseudonym, pseudonymZh, name, email, preferredLocale } = useLoaderData<typeof loader>();
+  const actionData = useActionData<typeof action>();
+  const [passwordForm, passwordFields] = useForm({
+    id: 'change-password',
+    lastResult: actionData?.intent === 'password' ? actionData.result : undefined,
+    constraint: getZodConstraint(ChangePasswordFieldsSchema),
+    onValidate: ({ formData }) => parseWithZod(formData, { schema: ChangePasswordFieldsSchema }),
+    shouldRevalidate: 'onBlur',
+  });
+  const [localeForm, localeFields] = useForm({
+    id: 'language',
+    lastResult: actionData?.intent === 'locale' ? actionData.result : undefined,
+    defaultValue: { locale: preferredLocale },
+  });
+
+  return (
+    <>
+      <header className="page-header">
+        <div>
+          <h1>{t('account.settings.title')}</h1>
+          <p>{t('account.settings.intro')}</p>
+        </div>
+      </header>
+
+      <div className="grid">
+        <section className="panel" aria-labelledby="pseudonym-title">
+          <h2 id="pseudonym-title">{t('account.pseudonym.title')}</h2>
+          <div className="pseudonym-card">
+            <span className="avatar" aria-hidden="true">
+              {pseudonym.slice(0, 1)}
+            </span>
+            <dl className="details">
+              <dt>{t('account.pseudonym.en')}</dt>
+              <dd lang="en">{pseudonym}</dd>
+              <dt>{t('account.pseudonym.zh')}</dt>
+              <dd lang="zh-CN">{pseudonymZh}</dd>
+            </dl>
+          </div>
+          <p className="small muted">{t('account.pseudonym.hint')}</p>
+        </section>
+
+        <section className="panel" aria-labelledby="identity-title">
+          <h2 id="identity-title">{t('account.identity.title')}</h2>
+          <dl className="details">
+            <dt>{t('account.identity.name')}</dt>
+            <dd>{name ?? <span className="muted">{t('account.identity.missing')}</span>}</dd>
+            <dt>{t('account.identity.email')}</dt>
+            <dd>{email ?? <span className="muted">{t('account.identity.missing')}</span>}</dd>
+          </dl>
+          <p className="small muted">{t('account.identity.hint')}</p>
+        </section>
+      </div>
+
+      <div className="grid">
+        <section className="panel" aria-labelledby="language-title">
+          <h2 id="language-title">{t('account.language.title')}</h2>
+          <p className="muted">{t('account.language.intro')}</p>
+          <Form method="post" className="form" {...getFormProps(localeForm)}>
+            <div className="field">
+              <label htmlFor={localeFields.locale.id}>{t('account.language.label')}</label>
+              <select {...getSelectProps(localeFields.locale)} key={localeFields.locale.key}>
+                <option value="en" lang="en">
+                  {t('common.language.en')}
+                </option>
+                <option value="zh-CN" lang="zh-CN">
+                  {t('common.language.zhCN')}
+                </option>
+              </select>
+              {localeFields.locale.errors ? (
+                <p className="field__error" id={localeFields.locale.errorId} role="alert">
+                  {localeFields.locale.errors.map((error) => t(error)).join(' ')}
+                </p>
+              ) : null}
+            </div>
+            <div className="actions">
+              <SubmitButton className="button button--secondary" name="intent" value="locale">
+                {t('account.language.submit')}
+              </SubmitButton>
+            </div>
+          </Form>
+        </section>
+
+        <section className="panel" aria-labelledby="password-title">
+          <h2 id="password-title">{t('account.password.title')}</h2>
+          <p className="muted">{t('account.password.intro')}</p>
+          <Form method="post" className="form" {...getFormProps(passwordForm)}>
+            <FormErrors errors={passwordForm.errors} id={passwordForm.errorId} />
+            <Field
+              meta={passwordFields.currentPassword}
+              label={t('account.password.current')}
+              type="password"
+              autoComplete="current-password"
+              maxLength={128}
+            />
+            <Field
+              meta={passwordFields.newPassword}
+              label={t('account.password.new')}
+              hint={t('account.password.newHint')}
+              type="password"
+              autoComplete="new-password"
+              maxLength={128}
+            />
+            <div className="actions">
+              <SubmitButton name="intent" value="password">
+                {t('account.password.submit')}
+              </SubmitButton>
+            </div>
+          </Form>
+        </section>
+      </div>
+
+      <section className="panel" aria-labelledby="sessions-title">
+        <h2 id="sessions-title">{t('account.sessions.title')}</h2>
+        <p className="muted">{t('account.sessions.intro')}</p>
+        <Form method="post">
+          <SubmitButton className="button button--danger" name="intent" value="logout-everywhere">
+            {t('account.sessions.submit')}
+          </SubmitButton>
+        </Form>
+      </section>
+    </>
+  );
+}
