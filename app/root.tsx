@@ -153,8 +153,9 @@ function LanguageSwitch({ here }: { here: string }) {
     <Form method="post" action="/locale" className="language-switch">
       <input type="hidden" name="redirectTo" value={here} />
       <input type="hidden" name="locale" value={other} />
-      <button type="submit" className="button button--ghost" lang={other} aria-label={t('common.language.label')}>
-        {other === 'zh-CN' ? t('common.language.zhCN') : t('common.language.en')}
+      <button type="submit" className="button button--ghost">
+        <span className="visually-hidden">{t('common.language.label')}: </span>
+        <span lang={other}>{other === 'zh-CN' ? t('common.language.zhCN') : t('common.language.en')}</span>
       </button>
     </Form>
   );
