@@ -1,0 +1,167 @@
+import { type FieldMetadata, getFormProps, getSelectProps, useForm } from '@conform-to/react';
+import { getZodConstraint, parseWithZod } from '@conform-to/zod/v4';
+import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from '@remix-run/node';
+import { data } from '@remix-run/node';
+import { Form, useActionData, useLoaderData } from '@remix-run/react';
+import type { ReactNode } from 'react';
+import { useTranslation } from 'react-i18next';
+import { z } from 'zod';
+import { Field, FormErrors, SubmitButton } from '~/components/forms';
+import { LOCALE_CHOICES } from '~/domain/admin/choices';
+import { getSettings, updateSettings } from '~/domain/settings/settings.server';
+import { requirePermission } from '~/utils/auth.server';
+import { redirectWithFlash } from '~/utils/flash.server';
+import { translateMessage } from '~/utils/i18n';
+import { pageTitle } from '~/utils/meta';
+
+export const meta: MetaFunction = (args) => pageTitle(args, 'admin.settings.title');
+
+/** A whole number in [min, max], with a message that names the range. */
+function wholeNumber(min: number, max: number) {
+  const outOfRange = `admin.errors.outOfRange?min=${min}&max=${max}`;
+  return z
+    .number({ error: 'admin.errors.wholeNumber' })
+    .int({ error: 'admin.errors.wholeNumber' })
+    .min(min, { error: outOfRange })
+    .max(max, { error: outOfRange });
+}
+
+// The same bounds as SettingsSchema in the domain, with translated messages.
+const SettingsFormSchema = z
+  .object({
+    anonymityThreshold: wholeNumber(2, 1000),
+    currency: z
+      .string({ error: 'common.errors.required' })
+      .trim()
+      .toUpperCase()
+      .regex(/^[A-Z]{3}$/, { error: 'admin.errors.currencyInvalid' }),
+    defaultLocale: z.enum(LOCALE_CHOICES, { error: 'admin.errors.localeRequired' }),
+    sessionIdleMinutes: wholeNumber(5, 60 * 24 * 90),
+    sessionAbsoluteDays: wholeNumber(1, 365),
+    inviteExpiryDays: wholeNumber(1, 90),
+  })
+  .refine((value) => value.sessionIdleMinutes <= value.sessionAbsoluteDays * 24 * 60, {
+    error: 'admin.errors.idleLongerThanAbsolute',
+    path: ['sessionIdleMinutes'],
+  });
+
+export async function loader({ request, context }: LoaderFunctionArgs) {
+  await requirePermission(request, context, 'admin.settings');
+  return { settings: await getSettings(context.services.db) };
+}
+
+export async function action({ request, context }: ActionFunctionArgs) {
+  const user = await requirePermission(request, context, 'admin.settings');
+  const submission = parseWithZod(await request.formData(), { schema: SettingsFormSchema });
+  if (submission.status !== 'success') {
+    return data({ result: submission.reply() }, { status: 400 });
+  }
+  // updateSettings audits each changed key with its before and after.
+  await updateSettings(context.services.db, user.id, submission.value);
+  return redirectWithFlash('/admin/settings', 'admin.flash.settingsSaved');
+}
+
+export default function AdminSettingsPage() {
+  const { settings } = useLoaderData<typeof loader>();
+  const actionData = useActionData<typeof action>();
+  const { t } = useTranslation();
+  const [form, fields] = useForm({
+    id: 'settings',
+    lastResult: actionData?.result,
+    defaultValue: settings,
+    constraint: getZodConstraint(SettingsFormSchema),
+    onValidate: ({ formData }) => parseWithZod(formData, { schema: SettingsFormSchema }),
+    shouldRevalidate: 'onBlur',
+  });
+  return (
+    <>
+      <header className="page-header">
+        <div>
+          <h1>{t('admin.settings.title')}</h1>
+          <p>{t('admin.settings.intro')}</p>
+        </div>
+      </header>
+      <section className="panel">
+        <Form method="post" className="form" {...getFormProps(form)}>
+          <FormErrors errors={form.errors} id={form.errorId} />
+          <h2>{t('admin.settings.privacyTitle')}</h2>
+          <Field
+            meta={fields.anonymityThreshold}
+            type="number"
+            label={t('admin.settings.anonymityThreshold')}
+            hint={t('admin.settings.anonymityThresholdHint')}
+          />
+          <h2>{t('admin.settings.regionTitle')}</h2>
+          <Field
+            meta={fields.currency}
+            label={t('admin.settings.currency')}
+            hint={t('admin.settings.currencyHint')}
+            maxLength={3}
+          />
+          <SelectField meta={fields.defaultLocale} label={t('admin.settings.defaultLocale')} hint={t('admin.settings.defaultLocaleHint')}>
+            {LOCALE_CHOICES.map((choice) => (
+              <option key={choice} value={choice} lang={choice}>
+                {choice === 'zh-CN' ? t('common.language.zhCN') : t('common.language.en')}
+              </option>
+            ))}
+          </SelectField>
+          <h2>{t('admin.settings.accessTitle')}</h2>
+          <Field
+            meta={fields.sessionIdleMinutes}
+            type="number"
+            label={t('admin.settings.sessionIdleMinutes')}
+            hint={t('admin.settings.sessionIdleMinutesHint')}
+          />
+          <Field
+            meta={fields.sessionAbsoluteDays}
+            type="number"
+            label={t('admin.settings.sessionAbsoluteDays')}
+            hint={t('admin.settings.sessionAbsoluteDaysHint')}
+          />
+          <Field
+            meta={fields.inviteExpiryDays}
+            type="number"
+            label={t('admin.settings.inviteExpiryDays')}
+            hint={t('admin.settings.inviteExpiryDaysHint')}
+          />
+          <div className="actions">
+            <SubmitButton>{t('common.actions.save')}</SubmitButton>
+          </div>
+        </Form>
+      </section>
+    </>
+  );
+}
+
+function SelectField<Schema>({
+  meta,
+  label,
+  hint,
+  children,
+}: {
+  meta: FieldMetadata<Schema, Record<string, unknown>, string[]>;
+  label: string;
+  hint?: string;
+  children: ReactNode;
+}) {
+  const { t } = useTranslation();
+  const props = getSelectProps(meta, { ariaDescribedBy: hint ? meta.descriptionId : undefined });
+  return (
+    <div className="field">
+      <label htmlFor={meta.id}>{label}</label>
+      <select {...props} key={props.key}>
+        {children}
+      </select>
+      {hint ? (
+        <p className="field__hint" id={meta.descriptionId}>
+          {hint}
+        </p>
+      ) : null}
+      {meta.errors ? (
+        <p className="field__error" id={meta.errorId} role="alert">
+          {meta.errors.map((error) => translateMessage(t, error)).join(' ')}
+        </p>
+      ) : null}
+    </div>
+  );
+}

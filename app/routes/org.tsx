@@ -1,0 +1,292 @@
+import { getFormProps, getInputProps, getSelectProps, type SubmissionResult, useForm } from '@conform-to/react';
+import { getZodConstraint, parseWithZod } from '@conform-to/zod/v4';
+import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from '@remix-run/node';
+import { data } from '@remix-run/node';
+import { Form, Link, useActionData, useLoaderData } from '@remix-run/react';
+import { useTranslation } from 'react-i18next';
+import { z } from 'zod';
+import { Field, FormErrors, SubmitButton } from '~/components/forms';
+import { LOCALE_CHOICES } from '~/domain/admin/choices';
+import { createInvite } from '~/domain/admin/create-invite.server';
+import { getOrg } from '~/domain/admin/get-org.server';
+import { listInvites } from '~/domain/admin/list-invites.server';
+import { revokeInvite } from '~/domain/admin/revoke-invite.server';
+import { isDomainError } from '~/domain/errors';
+import { requirePermission } from '~/utils/auth.server';
+import { redirectWithFlash } from '~/utils/flash.server';
+import { translateMessage } from '~/utils/i18n';
+import { getLocale } from '~/utils/locale.server';
+import { pageTitle } from '~/utils/meta';
+
+export const meta: MetaFunction = (args) => pageTitle(args, 'admin.orgPage.title');
+
+const InviteMemberFormSchema = z.object({
+  email: z
+    .email({ error: 'common.errors.invalidEmail' })
+    .max(254, { error: 'common.errors.invalidEmail' }),
+  makeOrgAdmin: z.boolean().optional(),
+  locale: z.enum(LOCALE_CHOICES, { error: 'admin.errors.localeRequired' }),
+});
+
+const OrgActionSchema = z.discriminatedUnion(
+  'intent',
+  [
+    InviteMemberFormSchema.extend({ intent: z.literal('invite') }),
+    z.object({ intent: z.literal('revoke'), inviteId: z.string({ error: 'common.errors.required' }).max(64) }),
+  ],
+  { error: 'admin.errors.unknownAction' },
+);
+
+const PageQuerySchema = z.object({ after: z.string().max(64).optional().catch(undefined) });
+
+/**
+ * An org admin's page: their org's name, tier and active member count (a
+ * count only: never who the members are or who posted what), inviting
+ * members of their own org, and that org's invites.
+ */
+export async function loader({ request, context }: LoaderFunctionArgs) {
+  const user = await requirePermission(request, context, 'org.invite');
+  const locale = await getLocale(request, context);
+  // A vendor admin has the permission but belongs to no org.
+  if (!user.orgId) return { org: null, invites: [], nextAfter: null, locale };
+  const { db } = context.services;
+  const { after } = PageQuerySchema.parse(Object.fromEntries(new URL(request.url).searchParams));
+  const [org, page] = await Promise.all([getOrg(db, user, user.orgId), listInvites(db, user, { orgId: user.orgId, after })]);
+  return {
+    org: { name: org.name, valueTier: org.valueTier, activeMemberCount: org.activeMemberCount },
+    ...page,
+    locale,
+  };
+}
+
+export async function action({ request, context }: ActionFunctionArgs) {
+  const user = await requirePermission(request, context, 'org.invite');
+  const formData = await request.formData();
+  const intent = String(formData.get('intent') ?? '');
+  const submission = parseWithZod(formData, { schema: OrgActionSchema });
+  if (submission.status !== 'success') {
+    return data({ intent, result: submission.reply(), created: null }, { status: 400 });
+  }
+  if (!user.orgId) {
+    return data({ intent, result: submission.reply({ formErrors: ['admin.errors.noOrg'] }), created: null }, { status: 400 });
+  }
+  const { db, vaultKeys, mailer, env, logger } = context.services;
+  const command = submission.value;
+  try {
+    if (command.intent === 'revoke') {
+      await revokeInvite(db, user, { inviteId: command.inviteId });
+      return redirectWithFlash('/org', 'admin.flash.inviteRevoked');
+    }
+    const { link, mail } = await createInvite(
+      db,
+      vaultKeys,
+      user,
+      {
+        email: command.email,
+        orgId: user.orgId,
+        roles: command.makeOrgAdmin ? ['org_admin'] : [],
+        locale: command.locale,
+      },
+      env.PUBLIC_URL,
+    );
+    let mailSent = true;
+    try {
+      await mailer.send(mail);
+    } catch (error) {
+      // The invite stands and the link is shown below to pass on another way;
+      // only the error code is logged, since SMTP messages may quote the address.
+      mailSent = false;
+      logger.warn({ code: (error as { code?: unknown }).code ?? null }, 'invite mail not sent');
+    }
+    return data({ intent, result: submission.reply({ resetForm: true }), created: { link, mailSent } });
+  } catch (error) {
+    if (!isDomainError(error)) throw error;
+    if (error.status === 403) throw new Response('Forbidden', { status: 403 });
+    const message = `admin.errors.${error.code}`;
+    const result = error.field
+      ? submission.reply({ fieldErrors: { [error.field]: [message] } })
+      : submission.reply({ formErrors: [message] });
+    return data({ intent, result, created: null }, { status: 400 });
+  }
+}
+
+export default function OrgPage() {
+  const { org, invites, nextAfter, locale } = useLoaderData<typeof loader>();
+  const actionData = useActionData<typeof action>();
+  const { t, i18n } = useTranslation();
+  const [form, fields] = useForm({
+    id: 'invite-member',
+    lastResult: actionData?.intent === 'invite' ? actionData.result : undefined,
+    defaultValue: { locale },
+    constraint: getZodConstraint(InviteMemberFormSchema),
+    onValidate: ({ formData }) => parseWithZod(formData, { schema: InviteMemberFormSchema }),
+    shouldRevalidate: 'onBlur',
+  });
+  const created = actionData?.created;
+  const revokeErrors = actionData?.intent === 'revoke' ? errorsOf(actionData.result) : undefined;
+  const formatDate = (value: Date) =>
+    new Intl.DateTimeFormat(i18n.language, { dateStyle: 'medium', timeZone: 'UTC' }).format(new Date(value));
+
+  if (!org) {
+    return (
+      <section className="panel panel--narrow">
+        <h1>{t('admin.orgPage.title')}</h1>
+        <p>{t('admin.orgPage.noOrg')}</p>
+        <Link to="/admin/orgs" className="button button--secondary">
+          {t('admin.orgPage.toAdmin')}
+        </Link>
+      </section>
+    );
+  }
+
+  const localeProps = getSelectProps(fields.locale);
+  const adminProps = getInputProps(fields.makeOrgAdmin, { type: 'checkbox' });
+  return (
+    <>
+      <header className="page-header">
+        <div>
+          <h1>{org.name}</h1>
+          <p>{t('admin.orgPage.intro')}</p>
+        </div>
+      </header>
+
+      <div className="grid">
+        <section className="panel" aria-labelledby="org-tier-heading">
+          <h2 id="org-tier-heading">{t('admin.orgPage.tier')}</h2>
+          <p className="stat">{t(`common.tiers.${org.valueTier}`)}</p>
+          <p className="small muted">{t('admin.orgPage.tierHint')}</p>
+        </section>
+        <section className="panel" aria-labelledby="org-members-heading">
+          <h2 id="org-members-heading">{t('admin.orgPage.members')}</h2>
+          <p className="stat">{org.activeMemberCount}</p>
+          <p className="small muted">{t('admin.orgPage.membersHint')}</p>
+        </section>
+      </div>
+
+      {created ? (
+        <section className="notice stack" role="status" aria-labelledby="invite-created-heading">
+          <h2 id="invite-created-heading">{t('admin.invites.createdTitle')}</h2>
+          <p>{created.mailSent ? t('admin.invites.createdBody') : t('admin.invites.mailFailed')}</p>
+          <div className="field">
+            <label htmlFor="invite-link">{t('admin.invites.link')}</label>
+            <input id="invite-link" type="text" readOnly value={created.link} />
+          </div>
+          <p className="small">{t('admin.invites.linkOnce')}</p>
+        </section>
+      ) : null}
+
+      <section className="panel" aria-labelledby="invite-member-heading">
+        <h2 id="invite-member-heading">{t('admin.orgPage.inviteTitle')}</h2>
+        <p className="muted small">{t('admin.orgPage.inviteIntro')}</p>
+        <Form method="post" className="form" {...getFormProps(form)}>
+          <FormErrors errors={form.errors} id={form.errorId} />
+          <Field meta={fields.email} label={t('admin.invites.email')} type="email" autoComplete="off" maxLength={254} />
+          <div className="checkbox-list">
+            <label>
+              <input {...adminProps} key={adminProps.key} />
+              {t('admin.orgPage.makeOrgAdmin')}
+            </label>
+          </div>
+          <div className="field">
+            <label htmlFor={fields.locale.id}>{t('admin.invites.locale')}</label>
+            <select {...localeProps} key={localeProps.key}>
+              {LOCALE_CHOICES.map((choice) => (
+                <option key={choice} value={choice} lang={choice}>
+                  {choice === 'zh-CN' ? t('common.language.zhCN') : t('common.language.en')}
+                </option>
+              ))}
+            </select>
+            {fields.locale.errors ? (
+              <p className="field__error" id={fields.locale.errorId} role="alert">
+                {fields.locale.errors.map((error) => translateMessage(t, error)).join(' ')}
+              </p>
+            ) : null}
+          </div>
+          <div className="actions">
+            <SubmitButton name="intent" value="invite">
+              {t('admin.invites.send')}
+            </SubmitButton>
+          </div>
+        </Form>
+      </section>
+
+      <section className="panel" aria-labelledby="org-invites-heading">
+        <h2 id="org-invites-heading">{t('admin.orgPage.invitesTitle')}</h2>
+        <FormErrors errors={revokeErrors} />
+        {invites.length === 0 ? (
+          <p className="empty-state">{t('admin.invites.none')}</p>
+        ) : (
+          <div className="table-wrap">
+            <table>
+              <thead>
+                <tr>
+                  <th scope="col">{t('admin.invites.columns.email')}</th>
+                  <th scope="col">{t('admin.invites.columns.roles')}</th>
+                  <th scope="col">{t('admin.invites.columns.status')}</th>
+                  <th scope="col">{t('admin.invites.columns.expires')}</th>
+                  <th scope="col">{t('admin.invites.columns.actions')}</th>
+                </tr>
+              </thead>
+              <tbody>
+                {invites.map((invite) => (
+                  <tr key={invite.id}>
+                    <td>{invite.emailHint}</td>
+                    <td>
+                      <span className={invite.roles.length ? 'badge' : 'badge badge--muted'}>
+                        {invite.roles.includes('org_admin') ? t('common.roles.org_admin') : t('common.roles.member')}
+                      </span>
+                    </td>
+                    <td>
+                      <span className={`badge ${STATUS_BADGE[invite.status]}`}>
+                        {t(`admin.invites.status.${invite.status}`)}
+                      </span>
+                    </td>
+                    <td>
+                      <time dateTime={new Date(invite.expiresAt).toISOString()}>{formatDate(invite.expiresAt)}</time>
+                    </td>
+                    <td>
+                      {invite.status === 'pending' ? (
+                        <Form method="post" className="inline-form">
+                          <input type="hidden" name="inviteId" value={invite.id} />
+                          <button
+                            type="submit"
+                            name="intent"
+                            value="revoke"
+                            className="button button--danger button--small"
+                            aria-label={t('admin.invites.revokeLabel', { email: invite.emailHint })}
+                          >
+                            {t('common.actions.revoke')}
+                          </button>
+                        </Form>
+                      ) : null}
+                    </td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </div>
+        )}
+        {nextAfter ? (
+          <p className="actions">
+            <Link to={`?after=${encodeURIComponent(nextAfter)}`} className="button button--secondary button--small">
+              {t('common.actions.older')}
+            </Link>
+          </p>
+        ) : null}
+      </section>
+    </>
+  );
+}
+
+const STATUS_BADGE = {
+  pending: '',
+  accepted: 'badge--success',
+  revoked: 'badge--danger',
+  expired: 'badge--muted',
+} as const;
+
+/** Every message of a reply, for the small per-row forms that have no fields to hang them on. */
+function errorsOf(result: SubmissionResult | undefined): string[] | undefined {
+  if (!result?.error) return undefined;
+  return Object.values(result.error).flatMap((messages) => messages ?? []);
+}
