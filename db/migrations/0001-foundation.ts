@@ -92,7 +92,10 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn('revoked_at', 'timestamptz')
     .addColumn('accepted_at', 'timestamptz')
     .execute();
-  await db.schema.createIndex('invite_created_idx').on('invite').columns(['org_id', 'created_at']).execute();
+  // Keyset pages of invites: one org's, and (for admins) everyone's.
+  await db.schema.createIndex('invite_org_page_idx').on('invite').columns(['org_id', 'created_at', 'id']).execute();
+  await db.schema.createIndex('invite_page_idx').on('invite').columns(['created_at', 'id']).execute();
+  await db.schema.createIndex('invite_email_idx').on('invite').column('email_lookup').execute();
 
   await db.schema
     .createTable('email_token')
