@@ -1,4 +1,10 @@
-import { type FieldMetadata, getInputProps } from '@conform-to/react';
+import {
+  type FieldMetadata,
+  getCollectionProps,
+  getInputProps,
+  getSelectProps,
+  type SubmissionResult,
+} from '@conform-to/react';
 import { useNavigation } from '@remix-run/react';
 import type { ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
@@ -25,7 +31,6 @@ export function Field({
   autoComplete?: string;
   maxLength?: number;
 }) {
-  const { t } = useTranslation();
   const describedBy = [hint ? meta.descriptionId : null, meta.errors ? meta.errorId : null].filter(Boolean).join(' ');
   const inputProps = getInputProps(meta, { type, ariaAttributes: false });
   return (
@@ -39,17 +44,67 @@ export function Field({
         aria-invalid={meta.errors ? true : undefined}
         aria-describedby={describedBy || undefined}
       />
-      {hint ? (
-        <p className="field__hint" id={meta.descriptionId}>
-          {hint}
-        </p>
-      ) : null}
-      {meta.errors ? (
-        <p className="field__error" id={meta.errorId} role="alert">
-          {meta.errors.map((error) => translateMessage(t, error)).join(' ')}
-        </p>
-      ) : null}
+      <FieldHint id={meta.descriptionId} hint={hint} />
+      <FieldError id={meta.errorId} errors={meta.errors} />
     </div>
+  );
+}
+
+/** A labelled select with its hint and error; the options come as children. */
+export function SelectField<Schema>({
+  meta,
+  label,
+  hint,
+  children,
+}: {
+  meta: FieldMetadata<Schema, Record<string, unknown>, string[]>;
+  label: string;
+  hint?: string;
+  children: ReactNode;
+}) {
+  const props = getSelectProps(meta, { ariaDescribedBy: hint ? meta.descriptionId : undefined });
+  return (
+    <div className="field">
+      <label htmlFor={meta.id}>{label}</label>
+      <select {...props} key={props.key}>
+        {children}
+      </select>
+      <FieldHint id={meta.descriptionId} hint={hint} />
+      <FieldError id={meta.errorId} errors={meta.errors} />
+    </div>
+  );
+}
+
+/** A fieldset of checkboxes for a field that holds several of the given options. */
+export function CheckboxGroupField<Schema>({
+  meta,
+  legend,
+  hint,
+  options,
+  optionLabel,
+}: {
+  meta: FieldMetadata<Schema, Record<string, unknown>, string[]>;
+  legend: string;
+  hint?: string;
+  options: readonly string[];
+  optionLabel: (option: string) => string;
+}) {
+  // allErrors, not errors: a bad choice is reported on its item (roles[0]), not on the group.
+  const errors = Object.values(meta.allErrors).flat();
+  return (
+    <>
+      <fieldset className="checkbox-list" aria-describedby={hint ? meta.descriptionId : undefined}>
+        <legend>{legend}</legend>
+        {getCollectionProps(meta, { type: 'checkbox', options: [...options] }).map((props) => (
+          <label key={props.key}>
+            <input {...props} key={props.key} />
+            {optionLabel(props.value)}
+          </label>
+        ))}
+      </fieldset>
+      <FieldHint id={meta.descriptionId} hint={hint} />
+      <FieldError id={meta.errorId} errors={errors.length ? errors : undefined} />
+    </>
   );
 }
 
@@ -61,6 +116,31 @@ export function FormErrors({ errors, id }: { errors?: string[]; id?: string }) {
       {errors.map((error) => translateMessage(t, error)).join(' ')}
     </p>
   );
+}
+
+function FieldHint({ id, hint }: { id: string; hint: ReactNode }) {
+  if (!hint) return null;
+  return (
+    <p className="field__hint" id={id}>
+      {hint}
+    </p>
+  );
+}
+
+function FieldError({ id, errors }: { id: string; errors: string[] | undefined }) {
+  const { t } = useTranslation();
+  if (!errors) return null;
+  return (
+    <p className="field__error" id={id} role="alert">
+      {errors.map((error) => translateMessage(t, error)).join(' ')}
+    </p>
+  );
+}
+
+/** Every message of a reply, for the small per-row forms that have no fields to hang them on. */
+export function errorsOf(result: SubmissionResult | undefined): string[] | undefined {
+  if (!result?.error) return undefined;
+  return Object.values(result.error).flatMap((messages) => messages ?? []);
 }
 
 /** A submit button that shows it is working while its form is in flight. */

@@ -1,19 +1,15 @@
-import {
-  type FieldMetadata,
-  getCollectionProps,
-  getFormProps,
-  getSelectProps,
-  type SubmissionResult,
-  useForm,
-} from '@conform-to/react';
+import { getFormProps, useForm } from '@conform-to/react';
 import { getZodConstraint, parseWithZod } from '@conform-to/zod/v4';
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from '@remix-run/node';
 import { data } from '@remix-run/node';
-import { Form, Link, useActionData, useLoaderData } from '@remix-run/react';
-import type { ReactNode } from 'react';
+import { Form, useActionData, useLoaderData } from '@remix-run/react';
 import { useTranslation } from 'react-i18next';
 import { z } from 'zod';
-import { Field, FormErrors, SubmitButton } from '~/components/forms';
+import { LocaleOptions } from '~/components/choice-options';
+import { CheckboxGroupField, errorsOf, Field, FormErrors, SelectField, SubmitButton } from '~/components/forms';
+import { InviteCreatedNotice } from '~/components/invite-created-notice';
+import { InviteList } from '~/components/invite-list';
+import { PageHeader } from '~/components/page-header';
 import { ALL_ROLES, LOCALE_CHOICES } from '~/domain/admin/choices';
 import { createInvite } from '~/domain/admin/create-invite.server';
 import { getOrg } from '~/domain/admin/get-org.server';
@@ -23,7 +19,6 @@ import { revokeInvite } from '~/domain/admin/revoke-invite.server';
 import { isDomainError } from '~/domain/errors';
 import { requirePermission } from '~/utils/auth.server';
 import { redirectWithFlash } from '~/utils/flash.server';
-import { translateMessage } from '~/utils/i18n';
 import { getLocale } from '~/utils/locale.server';
 import { pageTitle } from '~/utils/meta';
 
@@ -122,7 +117,7 @@ export async function action({ request, context }: ActionFunctionArgs) {
 export default function AdminInvitesPage() {
   const { invites, nextAfter, orgs, locale } = useLoaderData<typeof loader>();
   const actionData = useActionData<typeof action>();
-  const { t, i18n } = useTranslation();
+  const { t } = useTranslation();
   const [form, fields] = useForm({
     id: 'create-invite',
     lastResult: actionData?.intent === 'create' ? actionData.result : undefined,
@@ -133,30 +128,12 @@ export default function AdminInvitesPage() {
   });
   const created = actionData?.created;
   const revokeErrors = actionData?.intent === 'revoke' ? errorsOf(actionData.result) : undefined;
-  const roleErrors = Object.values(fields.roles.allErrors).flat();
-  const formatDate = (value: Date) =>
-    new Intl.DateTimeFormat(i18n.language, { dateStyle: 'medium', timeZone: 'UTC' }).format(new Date(value));
 
   return (
     <>
-      <header className="page-header">
-        <div>
-          <h1>{t('admin.invites.title')}</h1>
-          <p>{t('admin.invites.intro')}</p>
-        </div>
-      </header>
+      <PageHeader title={t('admin.invites.title')} intro={t('admin.invites.intro')} />
 
-      {created ? (
-        <section className="notice stack" role="status" aria-labelledby="invite-created-heading">
-          <h2 id="invite-created-heading">{t('admin.invites.createdTitle')}</h2>
-          <p>{created.mailSent ? t('admin.invites.createdBody') : t('admin.invites.mailFailed')}</p>
-          <div className="field">
-            <label htmlFor="invite-link">{t('admin.invites.link')}</label>
-            <input id="invite-link" type="text" readOnly value={created.link} />
-          </div>
-          <p className="small">{t('admin.invites.linkOnce')}</p>
-        </section>
-      ) : null}
+      {created ? <InviteCreatedNotice link={created.link} mailSent={created.mailSent} /> : null}
 
       <section className="panel" aria-labelledby="create-invite-heading">
         <h2 id="create-invite-heading">{t('admin.invites.createTitle')}</h2>
@@ -171,29 +148,15 @@ export default function AdminInvitesPage() {
               </option>
             ))}
           </SelectField>
-          <fieldset className="checkbox-list" aria-describedby={fields.roles.descriptionId}>
-            <legend>{t('admin.invites.roles')}</legend>
-            {getCollectionProps(fields.roles, { type: 'checkbox', options: [...ALL_ROLES] }).map((props) => (
-              <label key={props.key}>
-                <input {...props} key={props.key} />
-                {t(`common.roles.${props.value}`)}
-              </label>
-            ))}
-          </fieldset>
-          <p className="field__hint" id={fields.roles.descriptionId}>
-            {t('admin.invites.rolesHint')}
-          </p>
-          {roleErrors.length ? (
-            <p className="field__error" id={fields.roles.errorId} role="alert">
-              {roleErrors.map((error) => translateMessage(t, error)).join(' ')}
-            </p>
-          ) : null}
+          <CheckboxGroupField
+            meta={fields.roles}
+            legend={t('admin.invites.roles')}
+            hint={t('admin.invites.rolesHint')}
+            options={ALL_ROLES}
+            optionLabel={(role) => t(`common.roles.${role}`)}
+          />
           <SelectField meta={fields.locale} label={t('admin.invites.locale')} hint={t('admin.invites.localeHint')}>
-            {LOCALE_CHOICES.map((choice) => (
-              <option key={choice} value={choice} lang={choice}>
-                {choice === 'zh-CN' ? t('common.language.zhCN') : t('common.language.en')}
-              </option>
-            ))}
+            <LocaleOptions />
           </SelectField>
           <div className="actions">
             <SubmitButton name="intent" value="create">
@@ -203,128 +166,14 @@ export default function AdminInvitesPage() {
         </Form>
       </section>
 
-      <section className="panel" aria-labelledby="invite-list-heading">
-        <h2 id="invite-list-heading">{t('admin.invites.listTitle')}</h2>
-        <FormErrors errors={revokeErrors} />
-        {invites.length === 0 ? (
-          <p className="empty-state">{t('admin.invites.none')}</p>
-        ) : (
-          <div className="table-wrap">
-            <table>
-              <thead>
-                <tr>
-                  <th scope="col">{t('admin.invites.columns.email')}</th>
-                  <th scope="col">{t('admin.invites.columns.org')}</th>
-                  <th scope="col">{t('admin.invites.columns.roles')}</th>
-                  <th scope="col">{t('admin.invites.columns.status')}</th>
-                  <th scope="col">{t('admin.invites.columns.expires')}</th>
-                  <th scope="col">{t('admin.invites.columns.invitedBy')}</th>
-                  <th scope="col">{t('admin.invites.columns.actions')}</th>
-                </tr>
-              </thead>
-              <tbody>
-                {invites.map((invite) => (
-                  <tr key={invite.id}>
-                    <td>{invite.emailHint}</td>
-                    <td>{invite.orgName ?? <span className="muted">{t('admin.invites.staff')}</span>}</td>
-                    <td>
-                      <ul className="tag-list">
-                        {invite.roles.length ? (
-                          invite.roles.map((role) => (
-                            <li key={role} className="badge">
-                              {t(`common.roles.${role}`)}
-                            </li>
-                          ))
-                        ) : (
-                          <li className="badge badge--muted">{t('common.roles.member')}</li>
-                        )}
-                      </ul>
-                    </td>
-                    <td>
-                      <span className={`badge ${STATUS_BADGE[invite.status]}`}>
-                        {t(`admin.invites.status.${invite.status}`)}
-                      </span>
-                    </td>
-                    <td>
-                      <time dateTime={new Date(invite.expiresAt).toISOString()}>{formatDate(invite.expiresAt)}</time>
-                    </td>
-                    <td>{i18n.language === 'zh-CN' ? invite.invitedByZh : invite.invitedBy}</td>
-                    <td>
-                      {invite.status === 'pending' ? (
-                        <Form method="post" className="inline-form">
-                          <input type="hidden" name="inviteId" value={invite.id} />
-                          <button
-                            type="submit"
-                            name="intent"
-                            value="revoke"
-                            className="button button--danger button--small"
-                            aria-label={t('admin.invites.revokeLabel', { email: invite.emailHint })}
-                          >
-                            {t('common.actions.revoke')}
-                          </button>
-                        </Form>
-                      ) : null}
-                    </td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </div>
-        )}
-        {nextAfter ? (
-          <p className="actions">
-            <Link to={`?after=${encodeURIComponent(nextAfter)}`} className="button button--secondary button--small">
-              {t('common.actions.older')}
-            </Link>
-          </p>
-        ) : null}
-      </section>
+      <InviteList
+        scope="all-orgs"
+        title={t('admin.invites.listTitle')}
+        headingId="invite-list-heading"
+        invites={invites}
+        nextAfter={nextAfter}
+        revokeErrors={revokeErrors}
+      />
     </>
-  );
-}
-
-const STATUS_BADGE = {
-  pending: '',
-  accepted: 'badge--success',
-  revoked: 'badge--danger',
-  expired: 'badge--muted',
-} as const;
-
-/** Every message of a reply, for the small per-row forms that have no fields to hang them on. */
-function errorsOf(result: SubmissionResult | undefined): string[] | undefined {
-  if (!result?.error) return undefined;
-  return Object.values(result.error).flatMap((messages) => messages ?? []);
-}
-
-function SelectField<Schema>({
-  meta,
-  label,
-  hint,
-  children,
-}: {
-  meta: FieldMetadata<Schema, Record<string, unknown>, string[]>;
-  label: string;
-  hint?: string;
-  children: ReactNode;
-}) {
-  const { t } = useTranslation();
-  const props = getSelectProps(meta, { ariaDescribedBy: hint ? meta.descriptionId : undefined });
-  return (
-    <div className="field">
-      <label htmlFor={meta.id}>{label}</label>
-      <select {...props} key={props.key}>
-        {children}
-      </select>
-      {hint ? (
-        <p className="field__hint" id={meta.descriptionId}>
-          {hint}
-        </p>
-      ) : null}
-      {meta.errors ? (
-        <p className="field__error" id={meta.errorId} role="alert">
-          {meta.errors.map((error) => translateMessage(t, error)).join(' ')}
-        </p>
-      ) : null}
-    </div>
   );
 }

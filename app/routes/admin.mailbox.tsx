@@ -1,7 +1,10 @@
 import type { LoaderFunctionArgs, MetaFunction } from '@remix-run/node';
-import { Link, useLoaderData } from '@remix-run/react';
+import { useLoaderData } from '@remix-run/react';
 import { useTranslation } from 'react-i18next';
 import { z } from 'zod';
+import { NextPageLink } from '~/components/next-page-link';
+import { PageHeader } from '~/components/page-header';
+import { UtcDateTime } from '~/components/time';
 import { listDevMail } from '~/domain/admin/list-dev-mail.server';
 import { requirePermission } from '~/utils/auth.server';
 import { pageTitle } from '~/utils/meta';
@@ -21,17 +24,10 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
 
 export default function AdminMailboxPage() {
   const { smtp, mails, nextAfter } = useLoaderData<typeof loader>();
-  const { t, i18n } = useTranslation();
-  const formatTime = (value: Date) =>
-    `${new Intl.DateTimeFormat(i18n.language, { dateStyle: 'medium', timeStyle: 'medium', timeZone: 'UTC' }).format(new Date(value))} UTC`;
+  const { t } = useTranslation();
   return (
     <>
-      <header className="page-header">
-        <div>
-          <h1>{t('admin.mailbox.title')}</h1>
-          <p>{t('admin.mailbox.intro')}</p>
-        </div>
-      </header>
+      <PageHeader title={t('admin.mailbox.title')} intro={t('admin.mailbox.intro')} />
       {smtp ? (
         <p className="notice">{t('admin.mailbox.smtpConfigured')}</p>
       ) : mails.length === 0 ? (
@@ -45,7 +41,7 @@ export default function AdminMailboxPage() {
               <dd>{mail.to}</dd>
               <dt>{t('admin.mailbox.received')}</dt>
               <dd>
-                <time dateTime={new Date(mail.createdAt).toISOString()}>{formatTime(mail.createdAt)}</time>
+                <UtcDateTime value={mail.createdAt} />
               </dd>
             </dl>
             <div className="mail">
@@ -54,13 +50,7 @@ export default function AdminMailboxPage() {
           </article>
         ))
       )}
-      {nextAfter ? (
-        <p className="actions">
-          <Link to={`?after=${encodeURIComponent(nextAfter)}`} className="button button--secondary button--small">
-            {t('common.actions.older')}
-          </Link>
-        </p>
-      ) : null}
+      <NextPageLink after={nextAfter}>{t('common.actions.older')}</NextPageLink>
     </>
   );
 }

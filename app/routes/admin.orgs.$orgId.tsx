@@ -1,12 +1,14 @@
-import { type FieldMetadata, getFormProps, getSelectProps, type SubmissionResult, useForm } from '@conform-to/react';
+import { getFormProps, useForm } from '@conform-to/react';
 import { getZodConstraint, parseWithZod } from '@conform-to/zod/v4';
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from '@remix-run/node';
 import { data } from '@remix-run/node';
 import { Form, Link, useActionData, useLoaderData } from '@remix-run/react';
-import type { ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
 import { z } from 'zod';
-import { Field, FormErrors, SubmitButton } from '~/components/forms';
+import { TierOptions } from '~/components/choice-options';
+import { DataTable } from '~/components/data-table';
+import { errorsOf, Field, FormErrors, SelectField, SubmitButton } from '~/components/forms';
+import { RowActionForm } from '~/components/row-action-form';
 import { addOrgDomain } from '~/domain/admin/add-org-domain.server';
 import { TIER_CHOICES } from '~/domain/admin/choices';
 import { getOrg } from '~/domain/admin/get-org.server';
@@ -17,7 +19,6 @@ import { isDomainError } from '~/domain/errors';
 import { requirePermission } from '~/utils/auth.server';
 import { redirectWithFlash } from '~/utils/flash.server';
 import { notFound } from '~/utils/http.server';
-import { translateMessage } from '~/utils/i18n';
 import { pageTitle } from '~/utils/meta';
 
 export const meta: MetaFunction = (args) => pageTitle(args, 'admin.org.title');
@@ -150,11 +151,7 @@ export default function AdminOrgPage() {
             <FormErrors errors={updateForm.errors} id={updateForm.errorId} />
             <Field meta={updateFields.name} label={t('admin.orgs.name')} maxLength={120} />
             <SelectField meta={updateFields.valueTier} label={t('admin.orgs.tier')} hint={t('admin.orgs.tierHint')}>
-              {TIER_CHOICES.map((tier) => (
-                <option key={tier} value={tier}>
-                  {t(`common.tiers.${tier}`)}
-                </option>
-              ))}
+              <TierOptions />
             </SelectField>
             <div className="actions">
               <SubmitButton name="intent" value="update">
@@ -171,39 +168,23 @@ export default function AdminOrgPage() {
           {org.domains.length === 0 ? (
             <p className="empty-state">{t('admin.orgs.noDomains')}</p>
           ) : (
-            <div className="table-wrap">
-              <table>
-                <thead>
-                  <tr>
-                    <th scope="col">{t('admin.org.domain')}</th>
-                    <th scope="col">
-                      <span className="muted">{t('admin.org.actionsColumn')}</span>
-                    </th>
-                  </tr>
-                </thead>
-                <tbody>
-                  {org.domains.map((domain) => (
-                    <tr key={domain}>
-                      <td>{domain}</td>
-                      <td>
-                        <Form method="post" className="inline-form">
-                          <input type="hidden" name="domain" value={domain} />
-                          <button
-                            type="submit"
-                            name="intent"
-                            value="removeDomain"
-                            className="button button--danger button--small"
-                            aria-label={t('admin.org.removeDomain', { domain })}
-                          >
-                            {t('common.actions.remove')}
-                          </button>
-                        </Form>
-                      </td>
-                    </tr>
-                  ))}
-                </tbody>
-              </table>
-            </div>
+            <DataTable columns={[t('admin.org.domain'), <span className="muted">{t('admin.org.actionsColumn')}</span>]}>
+              {org.domains.map((domain) => (
+                <tr key={domain}>
+                  <td>{domain}</td>
+                  <td>
+                    <RowActionForm
+                      intent="removeDomain"
+                      hidden={{ domain }}
+                      buttonClassName="button button--danger button--small"
+                      ariaLabel={t('admin.org.removeDomain', { domain })}
+                    >
+                      {t('common.actions.remove')}
+                    </RowActionForm>
+                  </td>
+                </tr>
+              ))}
+            </DataTable>
           )}
           <Form method="post" className="form" {...getFormProps(domainForm)}>
             <FormErrors errors={domainForm.errors} id={domainForm.errorId} />
@@ -222,44 +203,5 @@ export default function AdminOrgPage() {
         </section>
       </div>
     </>
-  );
-}
-
-/** Every message of a reply, for the small per-row forms that have no fields to hang them on. */
-function errorsOf(result: SubmissionResult | undefined): string[] | undefined {
-  if (!result?.error) return undefined;
-  return Object.values(result.error).flatMap((messages) => messages ?? []);
-}
-
-function SelectField<Schema>({
-  meta,
-  label,
-  hint,
-  children,
-}: {
-  meta: FieldMetadata<Schema, Record<string, unknown>, string[]>;
-  label: string;
-  hint?: string;
-  children: ReactNode;
-}) {
-  const { t } = useTranslation();
-  const props = getSelectProps(meta, { ariaDescribedBy: hint ? meta.descriptionId : undefined });
-  return (
-    <div className="field">
-      <label htmlFor={meta.id}>{label}</label>
-      <select {...props} key={props.key}>
-        {children}
-      </select>
-      {hint ? (
-        <p className="field__hint" id={meta.descriptionId}>
-          {hint}
-        </p>
-      ) : null}
-      {meta.errors ? (
-        <p className="field__error" id={meta.errorId} role="alert">
-          {meta.errors.map((error) => translateMessage(t, error)).join(' ')}
-        </p>
-      ) : null}
-    </div>
   );
 }

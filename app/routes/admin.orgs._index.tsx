@@ -1,12 +1,15 @@
-import { type FieldMetadata, getFormProps, getSelectProps, useForm } from '@conform-to/react';
+import { getFormProps, useForm } from '@conform-to/react';
 import { getZodConstraint, parseWithZod } from '@conform-to/zod/v4';
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from '@remix-run/node';
 import { data } from '@remix-run/node';
 import { Form, Link, useActionData, useLoaderData } from '@remix-run/react';
-import type { ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
 import { z } from 'zod';
-import { Field, FormErrors, SubmitButton } from '~/components/forms';
+import { TierOptions } from '~/components/choice-options';
+import { DataTable } from '~/components/data-table';
+import { Field, FormErrors, SelectField, SubmitButton } from '~/components/forms';
+import { NextPageLink } from '~/components/next-page-link';
+import { PageHeader } from '~/components/page-header';
 import { TIER_CHOICES } from '~/domain/admin/choices';
 import { createOrg } from '~/domain/admin/create-org.server';
 import { listOrgs } from '~/domain/admin/list-orgs.server';
@@ -14,7 +17,6 @@ import { normaliseOrgDomain, orgDomainProblem } from '~/domain/admin/org-domain'
 import { isDomainError } from '~/domain/errors';
 import { requirePermission } from '~/utils/auth.server';
 import { redirectWithFlash } from '~/utils/flash.server';
-import { translateMessage } from '~/utils/i18n';
 import { pageTitle } from '~/utils/meta';
 
 export const meta: MetaFunction = (args) => pageTitle(args, 'admin.orgs.title');
@@ -78,12 +80,7 @@ export default function AdminOrgsPage() {
   });
   return (
     <>
-      <header className="page-header">
-        <div>
-          <h1>{t('admin.orgs.title')}</h1>
-          <p>{t('admin.orgs.intro')}</p>
-        </div>
-      </header>
+      <PageHeader title={t('admin.orgs.title')} intro={t('admin.orgs.intro')} />
 
       <section className="panel" aria-labelledby="create-org-heading">
         <h2 id="create-org-heading">{t('admin.orgs.createTitle')}</h2>
@@ -92,11 +89,7 @@ export default function AdminOrgsPage() {
           <Field meta={fields.name} label={t('admin.orgs.name')} maxLength={120} />
           <SelectField meta={fields.valueTier} label={t('admin.orgs.tier')} hint={t('admin.orgs.tierHint')}>
             <option value="">{t('admin.orgs.tierChoose')}</option>
-            {TIER_CHOICES.map((tier) => (
-              <option key={tier} value={tier}>
-                {t(`common.tiers.${tier}`)}
-              </option>
-            ))}
+            <TierOptions />
           </SelectField>
           <Field meta={fields.domain} label={t('admin.orgs.domain')} hint={t('admin.orgs.domainHint')} maxLength={253} />
           <div className="actions">
@@ -110,80 +103,36 @@ export default function AdminOrgsPage() {
         {orgs.length === 0 ? (
           <p className="empty-state">{t('admin.orgs.none')}</p>
         ) : (
-          <div className="table-wrap">
-            <table>
-              <thead>
-                <tr>
-                  <th scope="col">{t('admin.orgs.columns.name')}</th>
-                  <th scope="col">{t('admin.orgs.columns.tier')}</th>
-                  <th scope="col">{t('admin.orgs.columns.domains')}</th>
-                  <th scope="col">{t('admin.orgs.columns.members')}</th>
-                </tr>
-              </thead>
-              <tbody>
-                {orgs.map((org) => (
-                  <tr key={org.id}>
-                    <td>
-                      <Link to={`/admin/orgs/${org.id}`}>{org.name}</Link>
-                    </td>
-                    <td>
-                      <span className="badge">{t(`common.tiers.${org.valueTier}`)}</span>
-                    </td>
-                    <td>
-                      {org.domains.length ? (
-                        org.domains.join(', ')
-                      ) : (
-                        <span className="muted">{t('admin.orgs.noDomains')}</span>
-                      )}
-                    </td>
-                    <td>{org.activeMemberCount}</td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </div>
+          <DataTable
+            columns={[
+              t('admin.orgs.columns.name'),
+              t('admin.orgs.columns.tier'),
+              t('admin.orgs.columns.domains'),
+              t('admin.orgs.columns.members'),
+            ]}
+          >
+            {orgs.map((org) => (
+              <tr key={org.id}>
+                <td>
+                  <Link to={`/admin/orgs/${org.id}`}>{org.name}</Link>
+                </td>
+                <td>
+                  <span className="badge">{t(`common.tiers.${org.valueTier}`)}</span>
+                </td>
+                <td>
+                  {org.domains.length ? (
+                    org.domains.join(', ')
+                  ) : (
+                    <span className="muted">{t('admin.orgs.noDomains')}</span>
+                  )}
+                </td>
+                <td>{org.activeMemberCount}</td>
+              </tr>
+            ))}
+          </DataTable>
         )}
-        {nextAfter ? (
-          <p className="actions">
-            <Link to={`?after=${encodeURIComponent(nextAfter)}`} className="button button--secondary button--small">
-              {t('common.actions.next')}
-            </Link>
-          </p>
-        ) : null}
+        <NextPageLink after={nextAfter}>{t('common.actions.next')}</NextPageLink>
       </section>
     </>
-  );
-}
-
-function SelectField<Schema>({
-  meta,
-  label,
-  hint,
-  children,
-}: {
-  meta: FieldMetadata<Schema, Record<string, unknown>, string[]>;
-  label: string;
-  hint?: string;
-  children: ReactNode;
-}) {
-  const { t } = useTranslation();
-  const props = getSelectProps(meta, { ariaDescribedBy: hint ? meta.descriptionId : undefined });
-  return (
-    <div className="field">
-      <label htmlFor={meta.id}>{label}</label>
-      <select {...props} key={props.key}>
-        {children}
-      </select>
-      {hint ? (
-        <p className="field__hint" id={meta.descriptionId}>
-          {hint}
-        </p>
-      ) : null}
-      {meta.errors ? (
-        <p className="field__error" id={meta.errorId} role="alert">
-          {meta.errors.map((error) => translateMessage(t, error)).join(' ')}
-        </p>
-      ) : null}
-    </div>
   );
 }

@@ -1,17 +1,17 @@
-import { type FieldMetadata, getFormProps, getSelectProps, useForm } from '@conform-to/react';
+import { getFormProps, useForm } from '@conform-to/react';
 import { getZodConstraint, parseWithZod } from '@conform-to/zod/v4';
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from '@remix-run/node';
 import { data } from '@remix-run/node';
 import { Form, useActionData, useLoaderData } from '@remix-run/react';
-import type { ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
 import { z } from 'zod';
-import { Field, FormErrors, SubmitButton } from '~/components/forms';
+import { LocaleOptions } from '~/components/choice-options';
+import { Field, FormErrors, SelectField, SubmitButton } from '~/components/forms';
+import { PageHeader } from '~/components/page-header';
 import { LOCALE_CHOICES } from '~/domain/admin/choices';
 import { getSettings, updateSettings } from '~/domain/settings/settings.server';
 import { requirePermission } from '~/utils/auth.server';
 import { redirectWithFlash } from '~/utils/flash.server';
-import { translateMessage } from '~/utils/i18n';
 import { pageTitle } from '~/utils/meta';
 
 export const meta: MetaFunction = (args) => pageTitle(args, 'admin.settings.title');
@@ -75,12 +75,7 @@ export default function AdminSettingsPage() {
   });
   return (
     <>
-      <header className="page-header">
-        <div>
-          <h1>{t('admin.settings.title')}</h1>
-          <p>{t('admin.settings.intro')}</p>
-        </div>
-      </header>
+      <PageHeader title={t('admin.settings.title')} intro={t('admin.settings.intro')} />
       <section className="panel">
         <Form method="post" className="form" {...getFormProps(form)}>
           <FormErrors errors={form.errors} id={form.errorId} />
@@ -99,11 +94,7 @@ export default function AdminSettingsPage() {
             maxLength={3}
           />
           <SelectField meta={fields.defaultLocale} label={t('admin.settings.defaultLocale')} hint={t('admin.settings.defaultLocaleHint')}>
-            {LOCALE_CHOICES.map((choice) => (
-              <option key={choice} value={choice} lang={choice}>
-                {choice === 'zh-CN' ? t('common.language.zhCN') : t('common.language.en')}
-              </option>
-            ))}
+            <LocaleOptions />
           </SelectField>
           <h2>{t('admin.settings.accessTitle')}</h2>
           <Field
@@ -130,38 +121,5 @@ export default function AdminSettingsPage() {
         </Form>
       </section>
     </>
-  );
-}
-
-function SelectField<Schema>({
-  meta,
-  label,
-  hint,
-  children,
-}: {
-  meta: FieldMetadata<Schema, Record<string, unknown>, string[]>;
-  label: string;
-  hint?: string;
-  children: ReactNode;
-}) {
-  const { t } = useTranslation();
-  const props = getSelectProps(meta, { ariaDescribedBy: hint ? meta.descriptionId : undefined });
-  return (
-    <div className="field">
-      <label htmlFor={meta.id}>{label}</label>
-      <select {...props} key={props.key}>
-        {children}
-      </select>
-      {hint ? (
-        <p className="field__hint" id={meta.descriptionId}>
-          {hint}
-        </p>
-      ) : null}
-      {meta.errors ? (
-        <p className="field__error" id={meta.errorId} role="alert">
-          {meta.errors.map((error) => translateMessage(t, error)).join(' ')}
-        </p>
-      ) : null}
-    </div>
   );
 }

@@ -1,11 +1,15 @@
-import { getFormProps, type SubmissionResult, useForm } from '@conform-to/react';
+import { getFormProps, useForm } from '@conform-to/react';
 import { getZodConstraint, parseWithZod } from '@conform-to/zod/v4';
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from '@remix-run/node';
 import { data } from '@remix-run/node';
-import { Form, Link, useActionData, useLoaderData } from '@remix-run/react';
+import { Form, useActionData, useLoaderData } from '@remix-run/react';
 import { useTranslation } from 'react-i18next';
 import { z } from 'zod';
-import { Field, FormErrors, SubmitButton } from '~/components/forms';
+import { DataTable } from '~/components/data-table';
+import { errorsOf, Field, FormErrors, SubmitButton } from '~/components/forms';
+import { NextPageLink } from '~/components/next-page-link';
+import { PageHeader } from '~/components/page-header';
+import { RowActionForm } from '~/components/row-action-form';
 import { ALL_ROLES, ORG_ROLES, STAFF_ROLES } from '~/domain/admin/choices';
 import { findAccountByEmail } from '~/domain/admin/find-account-by-email.server';
 import { grantRole } from '~/domain/admin/grant-role.server';
@@ -119,12 +123,7 @@ export default function AdminStaffPage() {
 
   return (
     <>
-      <header className="page-header">
-        <div>
-          <h1>{t('admin.staff.title')}</h1>
-          <p>{t('admin.staff.intro')}</p>
-        </div>
-      </header>
+      <PageHeader title={t('admin.staff.title')} intro={t('admin.staff.intro')} />
 
       <section className="panel" aria-labelledby="find-account-heading">
         <h2 id="find-account-heading">{t('admin.staff.findTitle')}</h2>
@@ -189,88 +188,63 @@ export default function AdminStaffPage() {
         {staff.length === 0 ? (
           <p className="empty-state">{t('admin.staff.none')}</p>
         ) : (
-          <div className="table-wrap">
-            <table>
-              <thead>
-                <tr>
-                  <th scope="col">{t('admin.staff.columns.pseudonym')}</th>
-                  <th scope="col">{t('admin.staff.columns.kind')}</th>
-                  <th scope="col">{t('admin.staff.columns.roles')}</th>
-                  <th scope="col">{t('admin.staff.columns.displayName')}</th>
+          <DataTable
+            columns={[
+              t('admin.staff.columns.pseudonym'),
+              t('admin.staff.columns.kind'),
+              t('admin.staff.columns.roles'),
+              t('admin.staff.columns.displayName'),
+            ]}
+          >
+            {staff.map((person) => {
+              const pseudonym = zh ? person.pseudonymZh : person.pseudonym;
+              return (
+                <tr key={person.id}>
+                  <td>{pseudonym}</td>
+                  <td>{person.isOrgMember ? t('admin.staff.kindOrg') : t('admin.staff.kindStaff')}</td>
+                  <td>
+                    <ul className="tag-list">
+                      {person.roles.map((role) => (
+                        <li key={role}>
+                          <RowActionForm
+                            intent="revokeRole"
+                            hidden={{ userId: person.id, role }}
+                            leading={<span className="badge">{t(`common.roles.${role}`)}</span>}
+                            buttonClassName="button button--ghost button--small"
+                            ariaLabel={t('admin.staff.revokeLabel', { role: t(`common.roles.${role}`), pseudonym })}
+                          >
+                            {t('common.actions.remove')}
+                          </RowActionForm>
+                        </li>
+                      ))}
+                    </ul>
+                  </td>
+                  <td>
+                    {person.isOrgMember ? (
+                      <span className="muted small">{t('admin.staff.noDisplayName')}</span>
+                    ) : (
+                      <Form method="post" className="actions">
+                        <input type="hidden" name="userId" value={person.id} />
+                        <input
+                          type="text"
+                          name="staffDisplayName"
+                          defaultValue={person.staffDisplayName ?? ''}
+                          maxLength={60}
+                          aria-label={t('admin.staff.displayNameLabel', { pseudonym })}
+                        />
+                        <button type="submit" name="intent" value="rename" className="button button--secondary button--small">
+                          {t('common.actions.save')}
+                        </button>
+                      </Form>
+                    )}
+                  </td>
                 </tr>
-              </thead>
-              <tbody>
-                {staff.map((person) => {
-                  const pseudonym = zh ? person.pseudonymZh : person.pseudonym;
-                  return (
-                    <tr key={person.id}>
-                      <td>{pseudonym}</td>
-                      <td>{person.isOrgMember ? t('admin.staff.kindOrg') : t('admin.staff.kindStaff')}</td>
-                      <td>
-                        <ul className="tag-list">
-                          {person.roles.map((role) => (
-                            <li key={role}>
-                              <Form method="post" className="inline-form">
-                                <input type="hidden" name="userId" value={person.id} />
-                                <input type="hidden" name="role" value={role} />
-                                <span className="badge">{t(`common.roles.${role}`)}</span>
-                                <button
-                                  type="submit"
-                                  name="intent"
-                                  value="revokeRole"
-                                  className="button button--ghost button--small"
-                                  aria-label={t('admin.staff.revokeLabel', {
-                                    role: t(`common.roles.${role}`),
-                                    pseudonym,
-                                  })}
-                                >
-                                  {t('common.actions.remove')}
-                                </button>
-                              </Form>
-                            </li>
-                          ))}
-                        </ul>
-                      </td>
-                      <td>
-                        {person.isOrgMember ? (
-                          <span className="muted small">{t('admin.staff.noDisplayName')}</span>
-                        ) : (
-                          <Form method="post" className="actions">
-                            <input type="hidden" name="userId" value={person.id} />
-                            <input
-                              type="text"
-                              name="staffDisplayName"
-                              defaultValue={person.staffDisplayName ?? ''}
-                              maxLength={60}
-                              aria-label={t('admin.staff.displayNameLabel', { pseudonym })}
-                            />
-                            <button type="submit" name="intent" value="rename" className="button button--secondary button--small">
-                              {t('common.actions.save')}
-                            </button>
-                          </Form>
-                        )}
-                      </td>
-                    </tr>
-                  );
-                })}
-              </tbody>
-            </table>
-          </div>
+              );
+            })}
+          </DataTable>
         )}
-        {nextAfter ? (
-          <p className="actions">
-            <Link to={`?after=${encodeURIComponent(nextAfter)}`} className="button button--secondary button--small">
-              {t('common.actions.next')}
-            </Link>
-          </p>
-        ) : null}
+        <NextPageLink after={nextAfter}>{t('common.actions.next')}</NextPageLink>
       </section>
     </>
   );
-}
-
-/** Every message of a reply, for the small per-row forms that have no fields to hang them on. */
-function errorsOf(result: SubmissionResult | undefined): string[] | undefined {
-  if (!result?.error) return undefined;
-  return Object.values(result.error).flatMap((messages) => messages ?? []);
 }

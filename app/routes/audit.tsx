@@ -2,6 +2,9 @@ import type { LoaderFunctionArgs, MetaFunction } from '@remix-run/node';
 import { Link, useLoaderData } from '@remix-run/react';
 import { useTranslation } from 'react-i18next';
 import { z } from 'zod';
+import { DataTable } from '~/components/data-table';
+import { PageHeader } from '~/components/page-header';
+import { UtcDateTime } from '~/components/time';
 import { listAuditLog } from '~/domain/admin/list-audit-log.server';
 import { requirePermission } from '~/utils/auth.server';
 import { pageTitle } from '~/utils/meta';
@@ -26,60 +29,48 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
 export default function AuditPage() {
   const { entries, nextBefore, isFirstPage } = useLoaderData<typeof loader>();
   const { t, i18n } = useTranslation();
-  const formatTime = (value: Date) =>
-    `${new Intl.DateTimeFormat(i18n.language, { dateStyle: 'medium', timeStyle: 'medium', timeZone: 'UTC' }).format(new Date(value))} UTC`;
   return (
     <>
-      <header className="page-header">
-        <div>
-          <h1>{t('admin.audit.title')}</h1>
-          <p>{t('admin.audit.intro')}</p>
-        </div>
-      </header>
+      <PageHeader title={t('admin.audit.title')} intro={t('admin.audit.intro')} />
       <section className="panel">
         {entries.length === 0 ? (
           <p className="empty-state">{t('admin.audit.none')}</p>
         ) : (
-          <div className="table-wrap">
-            <table>
-              <thead>
-                <tr>
-                  <th scope="col">{t('admin.audit.columns.time')}</th>
-                  <th scope="col">{t('admin.audit.columns.actor')}</th>
-                  <th scope="col">{t('admin.audit.columns.action')}</th>
-                  <th scope="col">{t('admin.audit.columns.subject')}</th>
-                  <th scope="col">{t('admin.audit.columns.change')}</th>
-                </tr>
-              </thead>
-              <tbody>
-                {entries.map((entry) => (
-                  <tr key={entry.id}>
-                    <td>
-                      <time dateTime={new Date(entry.createdAt).toISOString()}>{formatTime(entry.createdAt)}</time>
-                    </td>
-                    <td>
-                      {(i18n.language === 'zh-CN' ? entry.actorPseudonymZh : entry.actorPseudonym) ?? (
-                        <span className="muted">{t('admin.audit.system')}</span>
-                      )}
-                    </td>
-                    <td>
-                      <code>{entry.action}</code>
-                    </td>
-                    <td>
-                      <code>
-                        {entry.subjectType}
-                        {entry.subjectId ? `:${entry.subjectId}` : ''}
-                      </code>
-                    </td>
-                    <td>
-                      <Change label={t('admin.audit.before')} value={entry.before} />
-                      <Change label={t('admin.audit.after')} value={entry.after} />
-                    </td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </div>
+          <DataTable
+            columns={[
+              t('admin.audit.columns.time'),
+              t('admin.audit.columns.actor'),
+              t('admin.audit.columns.action'),
+              t('admin.audit.columns.subject'),
+              t('admin.audit.columns.change'),
+            ]}
+          >
+            {entries.map((entry) => (
+              <tr key={entry.id}>
+                <td>
+                  <UtcDateTime value={entry.createdAt} />
+                </td>
+                <td>
+                  {(i18n.language === 'zh-CN' ? entry.actorPseudonymZh : entry.actorPseudonym) ?? (
+                    <span className="muted">{t('admin.audit.system')}</span>
+                  )}
+                </td>
+                <td>
+                  <code>{entry.action}</code>
+                </td>
+                <td>
+                  <code>
+                    {entry.subjectType}
+                    {entry.subjectId ? `:${entry.subjectId}` : ''}
+                  </code>
+                </td>
+                <td>
+                  <Change label={t('admin.audit.before')} value={entry.before} />
+                  <Change label={t('admin.audit.after')} value={entry.after} />
+                </td>
+              </tr>
+            ))}
+          </DataTable>
         )}
         <p className="actions">
           {isFirstPage ? null : (

@@ -1,11 +1,15 @@
-import { getFormProps, getInputProps, getSelectProps, type SubmissionResult, useForm } from '@conform-to/react';
+import { getFormProps, getInputProps, useForm } from '@conform-to/react';
 import { getZodConstraint, parseWithZod } from '@conform-to/zod/v4';
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from '@remix-run/node';
 import { data } from '@remix-run/node';
 import { Form, Link, useActionData, useLoaderData } from '@remix-run/react';
 import { useTranslation } from 'react-i18next';
 import { z } from 'zod';
-import { Field, FormErrors, SubmitButton } from '~/components/forms';
+import { LocaleOptions } from '~/components/choice-options';
+import { errorsOf, Field, FormErrors, SelectField, SubmitButton } from '~/components/forms';
+import { InviteCreatedNotice } from '~/components/invite-created-notice';
+import { InviteList } from '~/components/invite-list';
+import { PageHeader } from '~/components/page-header';
 import { LOCALE_CHOICES } from '~/domain/admin/choices';
 import { createInvite } from '~/domain/admin/create-invite.server';
 import { getOrg } from '~/domain/admin/get-org.server';
@@ -14,7 +18,6 @@ import { revokeInvite } from '~/domain/admin/revoke-invite.server';
 import { isDomainError } from '~/domain/errors';
 import { requirePermission } from '~/utils/auth.server';
 import { redirectWithFlash } from '~/utils/flash.server';
-import { translateMessage } from '~/utils/i18n';
 import { getLocale } from '~/utils/locale.server';
 import { pageTitle } from '~/utils/meta';
 
@@ -113,7 +116,7 @@ export async function action({ request, context }: ActionFunctionArgs) {
 export default function OrgPage() {
   const { org, invites, nextAfter, locale } = useLoaderData<typeof loader>();
   const actionData = useActionData<typeof action>();
-  const { t, i18n } = useTranslation();
+  const { t } = useTranslation();
   const [form, fields] = useForm({
     id: 'invite-member',
     lastResult: actionData?.intent === 'invite' ? actionData.result : undefined,
@@ -124,8 +127,6 @@ export default function OrgPage() {
   });
   const created = actionData?.created;
   const revokeErrors = actionData?.intent === 'revoke' ? errorsOf(actionData.result) : undefined;
-  const formatDate = (value: Date) =>
-    new Intl.DateTimeFormat(i18n.language, { dateStyle: 'medium', timeZone: 'UTC' }).format(new Date(value));
 
   if (!org) {
     return (
@@ -139,16 +140,10 @@ export default function OrgPage() {
     );
   }
 
-  const localeProps = getSelectProps(fields.locale);
   const adminProps = getInputProps(fields.makeOrgAdmin, { type: 'checkbox' });
   return (
     <>
-      <header className="page-header">
-        <div>
-          <h1>{org.name}</h1>
-          <p>{t('admin.orgPage.intro')}</p>
-        </div>
-      </header>
+      <PageHeader title={org.name} intro={t('admin.orgPage.intro')} />
 
       <div className="grid">
         <section className="panel" aria-labelledby="org-tier-heading">
@@ -163,17 +158,7 @@ export default function OrgPage() {
         </section>
       </div>
 
-      {created ? (
-        <section className="notice stack" role="status" aria-labelledby="invite-created-heading">
-          <h2 id="invite-created-heading">{t('admin.invites.createdTitle')}</h2>
-          <p>{created.mailSent ? t('admin.invites.createdBody') : t('admin.invites.mailFailed')}</p>
-          <div className="field">
-            <label htmlFor="invite-link">{t('admin.invites.link')}</label>
-            <input id="invite-link" type="text" readOnly value={created.link} />
-          </div>
-          <p className="small">{t('admin.invites.linkOnce')}</p>
-        </section>
-      ) : null}
+      {created ? <InviteCreatedNotice link={created.link} mailSent={created.mailSent} /> : null}
 
       <section className="panel" aria-labelledby="invite-member-heading">
         <h2 id="invite-member-heading">{t('admin.orgPage.inviteTitle')}</h2>
@@ -187,21 +172,9 @@ export default function OrgPage() {
               {t('admin.orgPage.makeOrgAdmin')}
             </label>
           </div>
-          <div className="field">
-            <label htmlFor={fields.locale.id}>{t('admin.invites.locale')}</label>
-            <select {...localeProps} key={localeProps.key}>
-              {LOCALE_CHOICES.map((choice) => (
-                <option key={choice} value={choice} lang={choice}>
-                  {choice === 'zh-CN' ? t('common.language.zhCN') : t('common.language.en')}
-                </option>
-              ))}
-            </select>
-            {fields.locale.errors ? (
-              <p className="field__error" id={fields.locale.errorId} role="alert">
-                {fields.locale.errors.map((error) => translateMessage(t, error)).join(' ')}
-              </p>
-            ) : null}
-          </div>
+          <SelectField meta={fields.locale} label={t('admin.invites.locale')}>
+            <LocaleOptions />
+          </SelectField>
           <div className="actions">
             <SubmitButton name="intent" value="invite">
               {t('admin.invites.send')}
@@ -210,83 +183,14 @@ export default function OrgPage() {
         </Form>
       </section>
 
-      <section className="panel" aria-labelledby="org-invites-heading">
-        <h2 id="org-invites-heading">{t('admin.orgPage.invitesTitle')}</h2>
-        <FormErrors errors={revokeErrors} />
-        {invites.length === 0 ? (
-          <p className="empty-state">{t('admin.invites.none')}</p>
-        ) : (
-          <div className="table-wrap">
-            <table>
-              <thead>
-                <tr>
-                  <th scope="col">{t('admin.invites.columns.email')}</th>
-                  <th scope="col">{t('admin.invites.columns.roles')}</th>
-                  <th scope="col">{t('admin.invites.columns.status')}</th>
-                  <th scope="col">{t('admin.invites.columns.expires')}</th>
-                  <th scope="col">{t('admin.invites.columns.actions')}</th>
-                </tr>
-              </thead>
-              <tbody>
-                {invites.map((invite) => (
-                  <tr key={invite.id}>
-                    <td>{invite.emailHint}</td>
-                    <td>
-                      <span className={invite.roles.length ? 'badge' : 'badge badge--muted'}>
-                        {invite.roles.includes('org_admin') ? t('common.roles.org_admin') : t('common.roles.member')}
-                      </span>
-                    </td>
-                    <td>
-                      <span className={`badge ${STATUS_BADGE[invite.status]}`}>
-                        {t(`admin.invites.status.${invite.status}`)}
-                      </span>
-                    </td>
-                    <td>
-                      <time dateTime={new Date(invite.expiresAt).toISOString()}>{formatDate(invite.expiresAt)}</time>
-                    </td>
-                    <td>
-                      {invite.status === 'pending' ? (
-                        <Form method="post" className="inline-form">
-                          <input type="hidden" name="inviteId" value={invite.id} />
-                          <button
-                            type="submit"
-                            name="intent"
-                            value="revoke"
-                            className="button button--danger button--small"
-                            aria-label={t('admin.invites.revokeLabel', { email: invite.emailHint })}
-                          >
-                            {t('common.actions.revoke')}
-                          </button>
-                        </Form>
-                      ) : null}
-                    </td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </div>
-        )}
-        {nextAfter ? (
-          <p className="actions">
-            <Link to={`?after=${encodeURIComponent(nextAfter)}`} className="button button--secondary button--small">
-              {t('common.actions.older')}
-            </Link>
-          </p>
-        ) : null}
-      </section>
+      <InviteList
+        scope="own-org"
+        title={t('admin.orgPage.invitesTitle')}
+        headingId="org-invites-heading"
+        invites={invites}
+        nextAfter={nextAfter}
+        revokeErrors={revokeErrors}
+      />
     </>
   );
-}
-
-const STATUS_BADGE = {
-  pending: '',
-  accepted: 'badge--success',
-  revoked: 'badge--danger',
-  expired: 'badge--muted',
-} as const;
-
-/** Every message of a reply, for the small per-row forms that have no fields to hang them on. */
-function errorsOf(result: SubmissionResult | undefined): string[] | undefined {
-  if (!result?.error) return undefined;
-  return Object.values(result.error).flatMap((messages) => messages ?? []);
 }

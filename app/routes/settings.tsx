@@ -1,11 +1,13 @@
-import { getFormProps, getSelectProps, useForm } from '@conform-to/react';
+import { getFormProps, useForm } from '@conform-to/react';
 import { getZodConstraint, parseWithZod } from '@conform-to/zod/v4';
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from '@remix-run/node';
 import { data } from '@remix-run/node';
 import { Form, useActionData, useLoaderData } from '@remix-run/react';
 import { useTranslation } from 'react-i18next';
 import { z } from 'zod';
-import { Field, FormErrors, SubmitButton } from '~/components/forms';
+import { LocaleOptions } from '~/components/choice-options';
+import { Field, FormErrors, SelectField, SubmitButton } from '~/components/forms';
+import { PageHeader } from '~/components/page-header';
 import { changePassword } from '~/domain/accounts/change-password.server';
 import { setUserLocale } from '~/domain/accounts/set-user-locale.server';
 import { isDomainError } from '~/domain/errors';
@@ -46,8 +48,6 @@ const ChangePasswordFieldsSchema = ChangePasswordFormSchema.omit({ intent: true 
 
 const PASSWORD_FIELDS = ['currentPassword', 'newPassword'];
 
-// A stolen session must not become a way to guess the password.
-
 export async function loader({ request, context }: LoaderFunctionArgs) {
   const user = await requireUser(request, context);
   const { db, vaultKeys } = context.services;
@@ -86,6 +86,7 @@ export async function action({ request, context }: ActionFunctionArgs) {
       });
     }
     case 'password': {
+      // A stolen session must not become a way to guess the password.
       const limit = await hitRateLimit(db, LIMITS.passwordChangePerAccount, keyedHash(vaultKeys.rateLimit, user.id));
       if (!limit.allowed) {
         const minutes = Math.ceil(limit.retryAfterSeconds / 60);
@@ -147,12 +148,7 @@ export default function SettingsPage() {
 
   return (
     <>
-      <header className="page-header">
-        <div>
-          <h1>{t('account.settings.title')}</h1>
-          <p>{t('account.settings.intro')}</p>
-        </div>
-      </header>
+      <PageHeader title={t('account.settings.title')} intro={t('account.settings.intro')} />
 
       <div className="grid">
         <section className="panel" aria-labelledby="pseudonym-title">
@@ -188,22 +184,9 @@ export default function SettingsPage() {
           <h2 id="language-title">{t('account.language.title')}</h2>
           <p className="muted">{t('account.language.intro')}</p>
           <Form method="post" className="form" {...getFormProps(localeForm)}>
-            <div className="field">
-              <label htmlFor={localeFields.locale.id}>{t('account.language.label')}</label>
-              <select {...getSelectProps(localeFields.locale)} key={localeFields.locale.key}>
-                <option value="en" lang="en">
-                  {t('common.language.en')}
-                </option>
-                <option value="zh-CN" lang="zh-CN">
-                  {t('common.language.zhCN')}
-                </option>
-              </select>
-              {localeFields.locale.errors ? (
-                <p className="field__error" id={localeFields.locale.errorId} role="alert">
-                  {localeFields.locale.errors.map((error) => t(error)).join(' ')}
-                </p>
-              ) : null}
-            </div>
+            <SelectField meta={localeFields.locale} label={t('account.language.label')}>
+              <LocaleOptions />
+            </SelectField>
             <div className="actions">
               <SubmitButton className="button button--secondary" name="intent" value="locale">
                 {t('account.language.submit')}
