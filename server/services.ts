@@ -42,7 +42,8 @@ export function createServices(env: Env, logger = createLogger(env)) {
       smtpUrl: env.SMTP_URL,
       from: env.MAIL_FROM,
       db,
-      onBackgroundError: (error) => logger.error({ err: error.message }, 'sending mail failed'),
+      // Only the error code: SMTP messages may quote the address.
+      onError: (error) => logger.error({ code: (error as { code?: unknown }).code ?? null }, 'sending mail failed'),
     }),
     eventsQueue,
     async queueHealthy() {

@@ -18,6 +18,7 @@ import { listOrgOptions } from '~/domain/admin/list-org-options.server';
 import { revokeInvite } from '~/domain/admin/revoke-invite.server';
 import { isDomainError } from '~/domain/errors';
 import { requirePermission } from '~/utils/auth.server';
+import { replyWithDomainError } from '~/utils/forms.server';
 import { redirectWithFlash } from '~/utils/flash.server';
 import { getLocale } from '~/utils/locale.server';
 import { pageTitle } from '~/utils/meta';
@@ -77,7 +78,7 @@ export async function action({ request, context }: ActionFunctionArgs) {
   if (submission.status !== 'success') {
     return data({ intent, result: submission.reply(), created: null }, { status: 400 });
   }
-  const { db, vaultKeys, mailer, env, logger } = context.services;
+  const { db, vaultKeys, mailer, env } = context.services;
   const command = submission.value;
   try {
     if (command.intent === 'revoke') {
@@ -91,25 +92,13 @@ export async function action({ request, context }: ActionFunctionArgs) {
       { email: command.email, orgId: command.orgId ?? null, roles: command.roles, locale: command.locale },
       env.PUBLIC_URL,
     );
-    let mailSent = true;
-    try {
-      await mailer.send(mail);
-    } catch (error) {
-      // The invite stands and its link is shown below, so the admin can pass
-      // it on another way. Only the error code is logged: SMTP messages may
-      // quote the address.
-      mailSent = false;
-      logger.warn({ code: (error as { code?: unknown }).code ?? null }, 'invite mail not sent');
-    }
+    // When the mail fails the invite still stands: its link is shown below,
+    // to be passed on another way.
+    const mailSent = await mailer.trySend(mail);
     // The link is shown once, right here; only its hash is stored.
     return data({ intent, result: submission.reply({ resetForm: true }), created: { link, mailSent } });
   } catch (error) {
-    if (!isDomainError(error)) throw error;
-    if (error.status === 403) throw new Response('Forbidden', { status: 403 });
-    const message = `admin.errors.${error.code}`;
-    const result = error.field
-      ? submission.reply({ fieldErrors: { [error.field]: [message] } })
-      : submission.reply({ formErrors: [message] });
+    const result = replyWithDomainError(submission, error, 'admin.errors');
     return data({ intent, result, created: null }, { status: 400 });
   }
 }

@@ -17,6 +17,7 @@ import { removeOrgDomain } from '~/domain/admin/remove-org-domain.server';
 import { updateOrg } from '~/domain/admin/update-org.server';
 import { isDomainError } from '~/domain/errors';
 import { requirePermission } from '~/utils/auth.server';
+import { replyWithDomainError } from '~/utils/forms.server';
 import { redirectWithFlash } from '~/utils/flash.server';
 import { notFound } from '~/utils/http.server';
 import { pageTitle } from '~/utils/meta';
@@ -92,13 +93,8 @@ export async function action({ request, context, params }: ActionFunctionArgs) {
     await removeOrgDomain(db, user, { orgId, domain: command.domain });
     return redirectWithFlash(`/admin/orgs/${orgId}`, 'admin.flash.domainRemoved');
   } catch (error) {
-    if (!isDomainError(error)) throw error;
-    if (error.status === 403) throw new Response('Forbidden', { status: 403 });
-    if (error.code === 'org_not_found') throw notFound();
-    const message = `admin.errors.${error.code}`;
-    const result = error.field
-      ? submission.reply({ fieldErrors: { [error.field]: [message] } })
-      : submission.reply({ formErrors: [message] });
+    if (isDomainError(error) && error.code === 'org_not_found') throw notFound();
+    const result = replyWithDomainError(submission, error, 'admin.errors');
     return data({ intent, result }, { status: 400 });
   }
 }

@@ -14,8 +14,8 @@ import { TIER_CHOICES } from '~/domain/admin/choices';
 import { createOrg } from '~/domain/admin/create-org.server';
 import { listOrgs } from '~/domain/admin/list-orgs.server';
 import { normaliseOrgDomain, orgDomainProblem } from '~/domain/admin/org-domain';
-import { isDomainError } from '~/domain/errors';
 import { requirePermission } from '~/utils/auth.server';
+import { replyWithDomainError } from '~/utils/forms.server';
 import { redirectWithFlash } from '~/utils/flash.server';
 import { pageTitle } from '~/utils/meta';
 
@@ -57,12 +57,7 @@ export async function action({ request, context }: ActionFunctionArgs) {
     const { orgId } = await createOrg(context.services.db, user, submission.value);
     return redirectWithFlash(`/admin/orgs/${orgId}`, 'admin.flash.orgCreated');
   } catch (error) {
-    if (!isDomainError(error)) throw error;
-    if (error.status === 403) throw new Response('Forbidden', { status: 403 });
-    const message = `admin.errors.${error.code}`;
-    const reply = error.field
-      ? submission.reply({ fieldErrors: { [error.field]: [message] } })
-      : submission.reply({ formErrors: [message] });
+    const reply = replyWithDomainError(submission, error, 'admin.errors');
     return data({ result: reply }, { status: 400 });
   }
 }

@@ -16,8 +16,8 @@ import { grantRole } from '~/domain/admin/grant-role.server';
 import { listStaff } from '~/domain/admin/list-staff.server';
 import { revokeRole } from '~/domain/admin/revoke-role.server';
 import { setStaffDisplayName } from '~/domain/admin/set-staff-display-name.server';
-import { isDomainError } from '~/domain/errors';
 import { requirePermission } from '~/utils/auth.server';
+import { replyWithDomainError } from '~/utils/forms.server';
 import { redirectWithFlash } from '~/utils/flash.server';
 import { pageTitle } from '~/utils/meta';
 
@@ -93,12 +93,7 @@ export async function action({ request, context }: ActionFunctionArgs) {
         return redirectWithFlash('/admin/staff', 'admin.flash.displayNameSaved');
     }
   } catch (error) {
-    if (!isDomainError(error)) throw error;
-    if (error.status === 403) throw new Response('Forbidden', { status: 403 });
-    const message = `admin.errors.${error.code}`;
-    const result = error.field
-      ? submission.reply({ fieldErrors: { [error.field]: [message] } })
-      : submission.reply({ formErrors: [message] });
+    const result = replyWithDomainError(submission, error, 'admin.errors');
     return data({ intent, result, found: null }, { status: 400 });
   }
 }

@@ -15,8 +15,8 @@ import { createInvite } from '~/domain/admin/create-invite.server';
 import { getOrg } from '~/domain/admin/get-org.server';
 import { listInvites } from '~/domain/admin/list-invites.server';
 import { revokeInvite } from '~/domain/admin/revoke-invite.server';
-import { isDomainError } from '~/domain/errors';
 import { requirePermission } from '~/utils/auth.server';
+import { replyWithDomainError } from '~/utils/forms.server';
 import { redirectWithFlash } from '~/utils/flash.server';
 import { getLocale } from '~/utils/locale.server';
 import { pageTitle } from '~/utils/meta';
@@ -73,7 +73,7 @@ export async function action({ request, context }: ActionFunctionArgs) {
   if (!user.orgId) {
     return data({ intent, result: submission.reply({ formErrors: ['admin.errors.noOrg'] }), created: null }, { status: 400 });
   }
-  const { db, vaultKeys, mailer, env, logger } = context.services;
+  const { db, vaultKeys, mailer, env } = context.services;
   const command = submission.value;
   try {
     if (command.intent === 'revoke') {
@@ -92,23 +92,12 @@ export async function action({ request, context }: ActionFunctionArgs) {
       },
       env.PUBLIC_URL,
     );
-    let mailSent = true;
-    try {
-      await mailer.send(mail);
-    } catch (error) {
-      // The invite stands and the link is shown below to pass on another way;
-      // only the error code is logged, since SMTP messages may quote the address.
-      mailSent = false;
-      logger.warn({ code: (error as { code?: unknown }).code ?? null }, 'invite mail not sent');
-    }
+    // When the mail fails the invite still stands: its link is shown below,
+    // to be passed on another way.
+    const mailSent = await mailer.trySend(mail);
     return data({ intent, result: submission.reply({ resetForm: true }), created: { link, mailSent } });
   } catch (error) {
-    if (!isDomainError(error)) throw error;
-    if (error.status === 403) throw new Response('Forbidden', { status: 403 });
-    const message = `admin.errors.${error.code}`;
-    const result = error.field
-      ? submission.reply({ fieldErrors: { [error.field]: [message] } })
-      : submission.reply({ formErrors: [message] });
+    const result = replyWithDomainError(submission, error, 'admin.errors');
     return data({ intent, result, created: null }, { status: 400 });
   }
 }

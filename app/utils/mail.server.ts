@@ -17,6 +17,11 @@ export interface Mailer {
    * never tells whether a mail went out (no account enumeration by timing).
    */
   sendInBackground(mail: OutgoingMail): void;
+  /**
+   * Sends and says whether it worked, for callers that can offer another way
+   * (an invite link shown on screen). Failures are reported, never thrown.
+   */
+  trySend(mail: OutgoingMail): Promise<boolean>;
   /** Resolves once every background send has finished (shutdown, tests). */
   drain(): Promise<void>;
 }
@@ -30,7 +35,8 @@ export function createMailer(options: {
   smtpUrl?: string;
   from: string;
   db: Db;
-  onBackgroundError: (error: Error) => void;
+  /** Told about mail that could not be sent in the background or by trySend. */
+  onError: (error: Error) => void;
 }): Mailer {
   const send: Mailer['send'] = options.smtpUrl
     ? smtpSender(options.smtpUrl, options.from)
@@ -46,9 +52,18 @@ export function createMailer(options: {
     send,
     sendInBackground(mail) {
       const sending = send(mail)
-        .catch(options.onBackgroundError)
+        .catch(options.onError)
         .finally(() => inFlight.delete(sending));
       inFlight.add(sending);
+    },
+    async trySend(mail) {
+      try {
+        await send(mail);
+        return true;
+      } catch (error) {
+        options.onError(error as Error);
+        return false;
+      }
     },
     async drain() {
       await Promise.all(inFlight);
