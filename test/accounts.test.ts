@@ -284,6 +284,16 @@ describe('sign-up by work-email domain', () => {
     expect(errorsOf(limited)['']?.[0]).toMatch(/^auth\.signup\.rateLimited\?minutes=\d+$/);
   });
 
+  it('limits sign-ups per email address, whatever network they come from', async () => {
+    for (let attempt = 1; attempt <= 5; attempt++) {
+      const outcome = await signUpViaPage(signUpForm({ email: 'one.inbox@nowhere.example', password: 'short' }), freshContext());
+      expect(outcome.status).toBe(400);
+    }
+    const limited = await signUpViaPage(signUpForm({ email: 'One.Inbox@nowhere.example' }), freshContext());
+    expect(limited.status).toBe(429);
+    expect(errorsOf(limited)['']?.[0]).toMatch(/^auth\.signup\.rateLimited\?minutes=\d+$/);
+  });
+
   it('does not show the sign-up form to someone already logged in', async () => {
     const user = await makeUser(app);
     const cookie = await sessionCookieFor(app, user.id);

@@ -11,7 +11,7 @@ import { emailLookup } from '~/domain/identity/vault.server';
 import { keyedHash } from '~/utils/crypto.server';
 import { getLocale } from '~/utils/locale.server';
 import { pageTitle } from '~/utils/meta';
-import { hitRateLimit, LIMITS } from '~/utils/rate-limit.server';
+import { hitRateLimits, LIMITS, rateLimitedReply } from '~/utils/rate-limit.server';
 
 export const meta: MetaFunction = (args) => pageTitle(args, 'auth.forgot.title');
 
@@ -29,18 +29,13 @@ export async function action({ request, context }: ActionFunctionArgs) {
 
   // The account key is computed the same way whether or not the account
   // exists, so being limited reveals nothing either.
-  for (const [rule, key] of [
+  const limit = await hitRateLimits(db, [
     [LIMITS.resetPerAddress, keyedHash(vaultKeys.rateLimit, context.clientAddress)],
     [LIMITS.resetPerAccount, emailLookup(vaultKeys, email)],
-  ] as const) {
-    const limit = await hitRateLimit(db, rule, key);
-    if (!limit.allowed) {
-      const minutes = Math.ceil(limit.retryAfterSeconds / 60);
-      return data(
-        { result: submission.reply({ formErrors: [`auth.forgot.rateLimited?minutes=${minutes}`] }) },
-        { status: 429, headers: { 'Retry-After': String(limit.retryAfterSeconds) } },
-      );
-    }
+  ]);
+  if (!limit.allowed) {
+    const refused = rateLimitedReply('auth.forgot.rateLimited', limit);
+    return data({ result: submission.reply({ formErrors: [refused.message] }) }, refused.init);
   }
 
   const mail = await requestPasswordReset(db, vaultKeys, { email, locale: await getLocale(request, context) }, env.PUBLIC_URL);

@@ -14,7 +14,7 @@ import { requireAnonymous, startSession } from '~/utils/auth.server';
 import { keyedHash } from '~/utils/crypto.server';
 import { safeRedirect } from '~/utils/http.server';
 import { getLocale } from '~/utils/locale.server';
-import { hitRateLimit, LIMITS, resetRateLimit } from '~/utils/rate-limit.server';
+import { hitRateLimits, LIMITS, rateLimitedReply, resetRateLimit } from '~/utils/rate-limit.server';
 import { pageTitle } from '~/utils/meta';
 
 export const meta: MetaFunction = (args) => pageTitle(args, 'auth.login.title');
@@ -43,18 +43,13 @@ export async function action({ request, context }: ActionFunctionArgs) {
   // whether or not an account exists, so limiting reveals nothing.
   const accountKey = emailLookup(vaultKeys, email);
   const addressKey = keyedHash(vaultKeys.rateLimit, context.clientAddress);
-  for (const [rule, key] of [
+  const limit = await hitRateLimits(db, [
     [LIMITS.loginPerAddress, addressKey],
     [LIMITS.loginPerAccount, accountKey],
-  ] as const) {
-    const limit = await hitRateLimit(db, rule, key);
-    if (!limit.allowed) {
-      const minutes = Math.ceil(limit.retryAfterSeconds / 60);
-      return data(
-        { result: submission.reply({ formErrors: [`auth.login.rateLimited?minutes=${minutes}`], hideFields: ['password'] }) },
-        { status: 429, headers: { 'Retry-After': String(limit.retryAfterSeconds) } },
-      );
-    }
+  ]);
+  if (!limit.allowed) {
+    const refused = rateLimitedReply('auth.login.rateLimited', limit);
+    return data({ result: submission.reply({ formErrors: [refused.message], hideFields: ['password'] }) }, refused.init);
   }
 
   try {

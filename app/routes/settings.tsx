@@ -18,7 +18,7 @@ import { redirectWithFlash } from '~/utils/flash.server';
 import { isLocale, SUPPORTED_LOCALES } from '~/utils/i18n';
 import { getLocale, localeCookie } from '~/utils/locale.server';
 import { pageTitle } from '~/utils/meta';
-import { hitRateLimit, LIMITS } from '~/utils/rate-limit.server';
+import { hitRateLimit, LIMITS, rateLimitedReply } from '~/utils/rate-limit.server';
 import { deleteAllSessions } from '~/utils/session.server';
 
 export const meta: MetaFunction = (args) => pageTitle(args, 'account.settings.title');
@@ -89,14 +89,9 @@ export async function action({ request, context }: ActionFunctionArgs) {
       // A stolen session must not become a way to guess the password.
       const limit = await hitRateLimit(db, LIMITS.passwordChangePerAccount, keyedHash(vaultKeys.rateLimit, user.id));
       if (!limit.allowed) {
-        const minutes = Math.ceil(limit.retryAfterSeconds / 60);
-        return data(
-          {
-            intent: form.intent,
-            result: submission.reply({ formErrors: [`account.password.rateLimited?minutes=${minutes}`], hideFields: PASSWORD_FIELDS }),
-          },
-          { status: 429, headers: { 'Retry-After': String(limit.retryAfterSeconds) } },
-        );
+        const refused = rateLimitedReply('account.password.rateLimited', limit);
+        const result = submission.reply({ formErrors: [refused.message], hideFields: PASSWORD_FIELDS });
+        return data({ intent: form.intent, result }, refused.init);
       }
       try {
         await changePassword(db, {

@@ -9,11 +9,12 @@ import { Field, FormErrors, SubmitButton } from '~/components/forms';
 import { signUp } from '~/domain/accounts/sign-up.server';
 import { isDomainError } from '~/domain/errors';
 import { requireAnonymous } from '~/utils/auth.server';
+import { emailLookup } from '~/domain/identity/vault.server';
 import { keyedHash } from '~/utils/crypto.server';
 import { SUPPORTED_LOCALES } from '~/utils/i18n';
 import { getLocale } from '~/utils/locale.server';
 import { pageTitle } from '~/utils/meta';
-import { hitRateLimit, LIMITS } from '~/utils/rate-limit.server';
+import { hitRateLimits, LIMITS, rateLimitedReply } from '~/utils/rate-limit.server';
 
 export const meta: MetaFunction = (args) => pageTitle(args, 'auth.signup.title');
 
@@ -52,16 +53,16 @@ export async function action({ request, context }: ActionFunctionArgs) {
   }
   const { db, vaultKeys, mailer, env } = context.services;
 
-  const limit = await hitRateLimit(db, LIMITS.signupPerAddress, keyedHash(vaultKeys.rateLimit, context.clientAddress));
-  if (!limit.allowed) {
-    const minutes = Math.ceil(limit.retryAfterSeconds / 60);
-    return data(
-      { result: submission.reply({ formErrors: [`auth.signup.rateLimited?minutes=${minutes}`], hideFields: ['password'] }) },
-      { status: 429, headers: { 'Retry-After': String(limit.retryAfterSeconds) } },
-    );
-  }
-
   const { name, email, password, inviteToken } = submission.value;
+  // Per address, and per account so that nobody can flood one mailbox.
+  const limit = await hitRateLimits(db, [
+    [LIMITS.signupPerAddress, keyedHash(vaultKeys.rateLimit, context.clientAddress)],
+    [LIMITS.signupPerAccount, emailLookup(vaultKeys, email)],
+  ]);
+  if (!limit.allowed) {
+    const refused = rateLimitedReply('auth.signup.rateLimited', limit);
+    return data({ result: submission.reply({ formErrors: [refused.message], hideFields: ['password'] }) }, refused.init);
+  }
   const locale = submission.value.locale ?? (await getLocale(request, context));
   try {
     const mail = await signUp(db, vaultKeys, { name, email, password, locale, inviteToken }, env.PUBLIC_URL);

@@ -14,6 +14,7 @@ export const LIMITS = {
   signupPerAddress: { name: 'signup-ip', limit: 20, windowSeconds: 60 * 60 },
   resetPerAccount: { name: 'reset-account', limit: 3, windowSeconds: 60 * 60 },
   resetPerAddress: { name: 'reset-ip', limit: 20, windowSeconds: 60 * 60 },
+  signupPerAccount: { name: 'signup-account', limit: 5, windowSeconds: 60 * 60 },
   passwordChangePerAccount: { name: 'password-change', limit: 10, windowSeconds: 15 * 60 },
 } satisfies Record<string, RateLimit>;
 
@@ -41,6 +42,26 @@ export async function hitRateLimit(db: Db, rule: RateLimit, key: string): Promis
   const row = rows[0]!;
   const retryAfterSeconds = Math.max(1, Math.ceil((row.window_ends_at.getTime() - Date.now()) / 1000));
   return { allowed: row.hits <= rule.limit, retryAfterSeconds };
+}
+
+/** Counts a hit against each rule in turn and stops at the first that refuses. */
+export async function hitRateLimits(
+  db: Db,
+  hits: ReadonlyArray<readonly [RateLimit, string]>,
+): Promise<RateLimitResult> {
+  for (const [rule, key] of hits) {
+    const result = await hitRateLimit(db, rule, key);
+    if (!result.allowed) return result;
+  }
+  return { allowed: true, retryAfterSeconds: 0 };
+}
+
+/** The form message for a refused attempt: `<key>?minutes=<n>`, with the Retry-After header. */
+export function rateLimitedReply(messageKey: string, limit: RateLimitResult) {
+  return {
+    message: `${messageKey}?minutes=${Math.ceil(limit.retryAfterSeconds / 60)}`,
+    init: { status: 429, headers: { 'Retry-After': String(limit.retryAfterSeconds) } },
+  };
 }
 
 /** Forgets the counters of a key, e.g. the per-account login count after a success. */
