@@ -12,7 +12,6 @@ import {
   ScrollRestoration,
   useLocation,
   useRouteError,
-  useRouteLoaderData,
 } from '@remix-run/react';
 import { useMemo } from 'react';
 import { I18nextProvider, useTranslation } from 'react-i18next';
@@ -20,6 +19,7 @@ import { can, getCurrentUser } from '~/utils/auth.server';
 import { takeFlash } from '~/utils/flash.server';
 import { getI18n, type Locale } from '~/utils/i18n';
 import { getLocale } from '~/utils/locale.server';
+import { useRootData } from '~/utils/root-data';
 import styles from './styles/app.css?url';
 
 export const links: LinksFunction = () => [
@@ -48,12 +48,6 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
     },
     { headers: flash.setCookie ? { 'Set-Cookie': flash.setCookie } : undefined },
   );
-}
-
-export type RootData = Awaited<ReturnType<typeof loader>>['data'];
-
-export function useRootData() {
-  return useRouteLoaderData<typeof loader>('root');
 }
 
 export function Layout({ children }: { children: React.ReactNode }) {

@@ -110,7 +110,7 @@ export default function AdminInvitesPage() {
   const [form, fields] = useForm({
     id: 'create-invite',
     lastResult: actionData?.intent === 'create' ? actionData.result : undefined,
-    defaultValue: { locale, roles: [] },
+    defaultValue: { locale, roles: [], orgId: '' },
     constraint: getZodConstraint(CreateInviteFormSchema),
     onValidate: ({ formData }) => parseWithZod(formData, { schema: CreateInviteFormSchema }),
     shouldRevalidate: 'onBlur',

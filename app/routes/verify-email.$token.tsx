@@ -1,6 +1,7 @@
 import type { ActionFunctionArgs, MetaFunction } from '@remix-run/node';
 import { data } from '@remix-run/node';
 import { Form, Link, useActionData } from '@remix-run/react';
+import { useRootData } from '~/utils/root-data';
 import { useTranslation } from 'react-i18next';
 import { SubmitButton } from '~/components/forms';
 import type { VerifyEmailError } from '~/domain/accounts/verify-email.server';
@@ -38,6 +39,8 @@ export default function VerifyEmailPage() {
   const { t } = useTranslation();
   const actionData = useActionData<typeof action>();
 
+  const signedIn = Boolean(useRootData()?.user);
+
   if (actionData?.problem) {
     return (
       <section className="panel panel--narrow">
@@ -56,9 +59,16 @@ export default function VerifyEmailPage() {
       <section className="panel panel--narrow">
         <h1>{t('auth.verify.title')}</h1>
         <p role="status">{t('auth.verify.done')}</p>
-        <Link to="/login" className="button">
-          {t('auth.verify.loginLink')}
-        </Link>
+        {/* Someone already signed in (e.g. an admin following the link) goes home instead. */}
+        {signedIn ? (
+          <Link to="/" className="button">
+            {t('common.errors.goHome')}
+          </Link>
+        ) : (
+          <Link to="/login" className="button">
+            {t('auth.verify.loginLink')}
+          </Link>
+        )}
       </section>
     );
   }

@@ -87,12 +87,14 @@ describe('signing in', () => {
 
     // The header button switches the language (and remembers it for the account).
     const switcher = page.locator('.site-header .language-switch button');
-    expect((await switcher.innerText()).trim()).toBe(zhCN.common.language.zhCN);
+    // The visible language name (the button's accessible name also says "Language:").
+    const switcherLabel = switcher.locator('[lang]');
+    expect((await switcherLabel.innerText()).trim()).toBe(zhCN.common.language.zhCN);
     await Promise.all([page.waitForURL('/'), switcher.click()]);
     await expect.poll(() => page.locator('html').getAttribute('lang'), { timeout: 15_000 }).toBe('zh-CN');
     await page.getByRole('link', { name: zhCN.common.nav.admin }).waitFor();
     expect((await page.locator('.site-header form[action="/logout"] button').innerText()).trim()).toBe(zhCN.common.nav.logout);
-    expect((await switcher.innerText()).trim()).toBe(en.common.language.en);
+    expect((await switcherLabel.innerText()).trim()).toBe(en.common.language.en);
     const pseudonymZh = await headerPseudonym(page);
     expect(pseudonymZh).not.toBe('');
     await expectAccessible(page);
