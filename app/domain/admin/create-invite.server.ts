@@ -1,6 +1,6 @@
 import type { Kysely } from 'kysely';
 import { z } from 'zod';
-import type { Database, Role } from '../../../db/schema.js';
+import type { Database } from '../../../db/schema.js';
 import { ROLES } from '../../../db/schema.js';
 import { randomId, randomSecret, sha256Hex } from '../../utils/crypto.server.js';
 import type { OutgoingMail } from '../../utils/mail.server.js';
@@ -9,6 +9,7 @@ import { writeAudit } from '../audit/write-audit.server.js';
 import { DomainError } from '../errors.js';
 import { emailHint, emailLookup, normaliseEmail, type VaultKeys } from '../identity/vault.server.js';
 import { getSettings } from '../settings/settings.server.js';
+import type { Actor } from './actor.server.js';
 
 export const CreateInviteInputSchema = z.object({
   email: z.email().max(254),
@@ -21,13 +22,6 @@ export type CreateInviteInput = z.input<typeof CreateInviteInputSchema>;
 
 export type CreateInviteError = 'org_not_found' | 'not_your_org' | 'role_not_allowed' | 'already_invited';
 
-/** The inviter, as the use-case needs them. */
-export interface Inviter {
-  id: string;
-  orgId: string | null;
-  roles: readonly Role[];
-}
-
 /**
  * Creates an invite link and the mail that carries it. Admins may invite
  * anyone, to any org or as staff, with any roles; org admins only members of
@@ -37,7 +31,7 @@ export interface Inviter {
 export async function createInvite(
   db: Kysely<Database>,
   keys: VaultKeys,
-  inviter: Inviter,
+  inviter: Actor,
   input: CreateInviteInput,
   publicUrl: string,
 ): Promise<{ inviteId: string; link: string; mail: OutgoingMail }> {
@@ -56,7 +50,7 @@ export async function createInvite(
   const token = randomSecret();
   const id = randomId();
   const lookup = emailLookup(keys, email);
-  await db.transaction().execute(async (trx) => {
+  const inviteExpiryDays = await db.transaction().execute(async (trx) => {
     if (orgId) {
       const org = await trx.selectFrom('org').select('id').where('id', '=', orgId).executeTakeFirst();
       if (!org) throw new DomainError<CreateInviteError>('org_not_found', 'orgId', 404);
@@ -70,7 +64,7 @@ export async function createInvite(
       .where('expires_at', '>', new Date())
       .executeTakeFirst();
     if (pending) throw new DomainError<CreateInviteError>('already_invited', 'email', 409);
-    const { inviteExpiryDays } = await getSettings(trx);
+    const { inviteExpiryDays: days } = await getSettings(trx);
     await trx
       .insertInto('invite')
       .values({
@@ -81,7 +75,7 @@ export async function createInvite(
         email_lookup: lookup,
         email_hint: emailHint(email),
         created_by: inviter.id,
-        expires_at: new Date(Date.now() + inviteExpiryDays * 86_400_000),
+        expires_at: new Date(Date.now() + days * 86_400_000),
       })
       .execute();
     await writeAudit(trx, {
@@ -89,10 +83,10 @@ export async function createInvite(
       action: 'invite.create',
       subjectType: 'invite',
       subjectId: id,
-      after: { orgId, roles, emailHint: emailHint(email), expiresInDays: inviteExpiryDays },
+      after: { orgId, roles, emailHint: emailHint(email), expiresInDays: days },
     });
+    return days;
   });
-  const { inviteExpiryDays } = await getSettings(db);
   const link = `${publicUrl}/invite/${token}`;
   return { inviteId: id, link, mail: accountMail.invite(normaliseEmail(email), locale, link, inviteExpiryDays) };
 }
