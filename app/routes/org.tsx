@@ -155,12 +155,10 @@ export default function OrgPage() {
         <Form method="post" className="form" {...getFormProps(form)}>
           <FormErrors errors={form.errors} id={form.errorId} />
           <Field meta={fields.email} label={t('admin.invites.email')} type="email" autoComplete="off" maxLength={254} />
-          <div className="checkbox-list">
-            <label>
-              <input {...adminProps} key={adminProps.key} />
-              {t('admin.orgPage.makeOrgAdmin')}
-            </label>
-          </div>
+          <label className="checkbox">
+            <input {...adminProps} key={adminProps.key} />
+            {t('admin.orgPage.makeOrgAdmin')}
+          </label>
           <SelectField meta={fields.locale} label={t('admin.invites.locale')}>
             <LocaleOptions />
           </SelectField>
