@@ -5,7 +5,9 @@ import { insertUserWithPseudonym } from '../app/domain/accounts/sign-up.server.j
 import { hashPassword } from '../app/domain/identity/password.server.js';
 import { emailLookup, storeIdentityProfile, type VaultKeys } from '../app/domain/identity/vault.server.js';
 import { randomId } from '../app/utils/crypto.server.js';
-import type { Database, Role, ValueTier } from './schema.js';
+import { renderMarkdown } from '../app/domain/content/markdown.server.js';
+import { hotRank } from '../app/domain/posts/hot-rank.js';
+import type { Database, PostStatus, PostType, Role, ValueTier } from './schema.js';
 
 export async function createOrg(
   db: Kysely<Database>,
@@ -64,4 +66,61 @@ export async function createUser(
     const { pseudonym } = await trx.selectFrom('app_user').select('pseudonym').where('id', '=', id).executeTakeFirstOrThrow();
     return { id, pseudonym, email: input.email, password: input.password };
   });
+}
+
+export async function createProductArea(
+  db: Kysely<Database>,
+  input: { slug: string; nameEn: string; nameZh: string; position?: number },
+): Promise<string> {
+  const id = randomId();
+  await db
+    .insertInto('product_area')
+    .values({ id, slug: input.slug, name_en: input.nameEn, name_zh: input.nameZh, position: input.position ?? 0 })
+    .execute();
+  return id;
+}
+
+/** A post as if written through the form, for tests and the demo seed. */
+export async function createPostRow(
+  db: Kysely<Database>,
+  input: {
+    authorId: string;
+    productAreaId: string;
+    type?: PostType;
+    title: string;
+    body?: string;
+    status?: PostStatus;
+    createdAt?: Date;
+    impactHoursPerWeek?: number;
+    impactSites?: number;
+  },
+): Promise<string> {
+  const id = randomId();
+  const body = input.body ?? `${input.title}.`;
+  const createdAt = input.createdAt ?? new Date();
+  await db
+    .insertInto('post')
+    .values({
+      id,
+      author_id: input.authorId,
+      type: input.type ?? 'request',
+      product_area_id: input.productAreaId,
+      title: input.title,
+      body,
+      body_html: renderMarkdown(body),
+      impact_hours_per_week: input.impactHoursPerWeek ?? null,
+      impact_sites: input.impactSites ?? null,
+      impact_note: null,
+      status: input.status ?? 'open',
+      merged_into_id: null,
+      triaged_at: input.status && input.status !== 'open' ? createdAt : null,
+      hidden_at: null,
+      hidden_reason: null,
+      submission_key: randomId(),
+      hot_rank: hotRank(0, createdAt),
+      created_at: createdAt,
+    })
+    .execute();
+  await db.insertInto('follow').values({ post_id: id, user_id: input.authorId }).execute();
+  return id;
 }

@@ -139,6 +139,86 @@ export interface RateLimitTable {
   window_ends_at: Timestamp;
 }
 
+export const POST_TYPES = ['complaint', 'request'] as const;
+export type PostType = (typeof POST_TYPES)[number];
+
+export const POST_STATUSES = ['open', 'under_review', 'planned', 'in_progress', 'shipped', 'declined', 'merged'] as const;
+export type PostStatus = (typeof POST_STATUSES)[number];
+
+export interface ProductAreaTable {
+  id: string;
+  slug: string;
+  name_en: string;
+  name_zh: string;
+  position: Generated<number>;
+  archived_at: Timestamp | null;
+}
+
+export interface PostTable {
+  id: string;
+  author_id: string;
+  type: PostType;
+  product_area_id: string;
+  title: string;
+  body: string;
+  body_html: string;
+  impact_hours_per_week: number | null;
+  impact_sites: number | null;
+  impact_note: string | null;
+  status: Generated<PostStatus>;
+  merged_into_id: string | null;
+  triaged_at: Timestamp | null;
+  hidden_at: Timestamp | null;
+  hidden_reason: string | null;
+  submission_key: string;
+  vote_count: Generated<number>;
+  weighted_score: Generated<number>;
+  org_count: Generated<number>;
+  comment_count: Generated<number>;
+  hot_rank: number;
+  created_at: CreatedAt;
+  updated_at: UpdatedAt;
+}
+
+export interface PostRevisionTable {
+  id: string;
+  post_id: string;
+  title: string;
+  body: string;
+  impact_hours_per_week: number | null;
+  impact_sites: number | null;
+  impact_note: string | null;
+  replaced_at: CreatedAt;
+}
+
+export interface VoteTable {
+  post_id: string;
+  voter_id: string;
+  impact_note: string | null;
+  created_at: CreatedAt;
+}
+
+export interface CommentTable {
+  id: string;
+  post_id: string;
+  author_id: string;
+  parent_id: string | null;
+  body: string;
+  body_html: string;
+  is_official: Generated<boolean>;
+  created_at: CreatedAt;
+  edited_at: Timestamp | null;
+  deleted_at: Timestamp | null;
+  hidden_at: Timestamp | null;
+  hidden_reason: string | null;
+}
+
+export interface FollowTable {
+  post_id: string;
+  user_id: string;
+  created_at: CreatedAt;
+}
+
 export interface Database {
   org: OrgTable;
   org_domain: OrgDomainTable;
@@ -153,6 +233,12 @@ export interface Database {
   outbox: OutboxTable;
   dev_mail: DevMailTable;
   rate_limit_window: RateLimitTable;
+  product_area: ProductAreaTable;
+  post: PostTable;
+  post_revision: PostRevisionTable;
+  vote: VoteTable;
+  comment: CommentTable;
+  follow: FollowTable;
 }
 
 export type AppUser = Selectable<AppUserTable>;

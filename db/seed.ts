@@ -1,6 +1,6 @@
 import type { Kysely } from 'kysely';
 import type { VaultKeys } from '../app/domain/identity/vault.server.js';
-import { createOrg, createUser } from './factories.js';
+import { createOrg, createPostRow, createProductArea, createUser } from './factories.js';
 import type { Database, Role } from './schema.js';
 
 /** One password for every demo account; printed at start-up, never used in production. */
@@ -40,7 +40,12 @@ export async function seedDemoData(db: Kysely<Database>, keys: VaultKeys): Promi
   await createOrg(db, { name: 'Contoso Mobile', valueTier: 'major', domains: ['contoso.example'] });
   await createOrg(db, { name: 'Fabrikam Networks', valueTier: 'standard', domains: ['fabrikam.example'] });
 
-  await createUser(db, keys, { email: 'member@northwind.example', name: 'Mei Member', password: DEMO_PASSWORD, orgId: northwind });
+  const member = await createUser(db, keys, {
+    email: 'member@northwind.example',
+    name: 'Mei Member',
+    password: DEMO_PASSWORD,
+    orgId: northwind,
+  });
   await createUser(db, keys, {
     email: 'orgadmin@northwind.example',
     name: 'Omar Orgadmin',
@@ -57,5 +62,51 @@ export async function seedDemoData(db: Kysely<Database>, keys: VaultKeys): Promi
       staffDisplayName: staff.display,
     });
   }
+  await seedDemoPosts(db, member.id);
   return true;
+}
+
+const AREAS = [
+  { slug: 'network-management', nameEn: 'Network management', nameZh: '网络管理' },
+  { slug: 'alarms', nameEn: 'Alarms and monitoring', nameZh: '告警与监控' },
+  { slug: 'field-operations', nameEn: 'Field operations', nameZh: '现场运维' },
+  { slug: 'billing', nameEn: 'Billing', nameZh: '计费' },
+  { slug: 'open-api', nameEn: 'Open API', nameZh: '开放接口' },
+];
+
+async function seedDemoPosts(db: Kysely<Database>, authorId: string): Promise<void> {
+  const areas: Record<string, string> = {};
+  for (const [position, area] of AREAS.entries()) {
+    areas[area.slug] = await createProductArea(db, { ...area, position });
+  }
+  const day = 86_400_000;
+  const now = Date.now();
+  await createPostRow(db, {
+    authorId,
+    productAreaId: areas.alarms!,
+    type: 'complaint',
+    title: 'Alarm storm after every base station restart',
+    body: 'Each restart of a base station raises **300+ alarms** in a few seconds.\n\n- the real fault is buried\n- operators acknowledge them one by one',
+    createdAt: new Date(now - 9 * day),
+    impactHoursPerWeek: 12,
+    impactSites: 40,
+  });
+  await createPostRow(db, {
+    authorId,
+    productAreaId: areas['network-management']!,
+    type: 'request',
+    title: '批量修改基站参数时支持回滚',
+    body: '现在批量下发参数后如果出现问题，只能逐个基站手工恢复。希望能一键回滚到修改前的配置。',
+    createdAt: new Date(now - 5 * day),
+    impactHoursPerWeek: 6,
+  });
+  await createPostRow(db, {
+    authorId,
+    productAreaId: areas['open-api']!,
+    type: 'request',
+    title: 'Export KPI reports through the API',
+    body: 'We rebuild the same KPI report every morning by hand. An API endpoint (CSV or JSON) would save us an hour a day.',
+    createdAt: new Date(now - 2 * day),
+    impactHoursPerWeek: 5,
+  });
 }

@@ -17,6 +17,12 @@ export const SettingsSchema = z.object({
   sessionIdleMinutes: z.coerce.number().int().min(5).max(60 * 24 * 90).default(60 * 24 * 7),
   sessionAbsoluteDays: z.coerce.number().int().min(1).max(365).default(30),
   inviteExpiryDays: z.coerce.number().int().min(1).max(90).default(14),
+  // How much one vote weighs in the priority score, by the voter's org tier.
+  tierWeightStrategic: z.coerce.number().int().min(0).max(100).default(5),
+  tierWeightMajor: z.coerce.number().int().min(0).max(100).default(3),
+  tierWeightStandard: z.coerce.number().int().min(0).max(100).default(1),
+  postsPerHour: z.coerce.number().int().min(1).max(1000).default(10),
+  commentsPerHour: z.coerce.number().int().min(1).max(1000).default(60),
 });
 
 export type Settings = z.infer<typeof SettingsSchema>;
