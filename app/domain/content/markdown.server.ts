@@ -18,7 +18,13 @@ const ALLOWED = {
   transformTags: {
     h1: 'h3',
     h2: 'h4',
-    a: sanitizeHtml.simpleTransform('a', { rel: 'nofollow noopener ugc' }),
+    // Links are absolute web or mail links, or paths on this site; anything
+    // else (an oddly encoded scheme, a bare relative URL) loses its href.
+    a: (tagName, attribs) => {
+      const href = attribs.href ?? '';
+      const safe = /^(https?:\/\/|mailto:|\/(?!\/))/i.test(href);
+      return { tagName, attribs: { ...(safe ? { href } : {}), rel: 'nofollow noopener ugc' } };
+    },
   },
 } satisfies sanitizeHtml.IOptions;
 

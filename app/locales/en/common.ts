@@ -5,6 +5,10 @@ export default {
   nav: {
     main: 'Main',
     home: 'Home',
+    feedback: 'Feedback',
+    search: 'Search',
+    newPost: 'New post',
+    areas: 'Product areas',
     admin: 'Administration',
     audit: 'Audit log',
     org: 'My organisation',

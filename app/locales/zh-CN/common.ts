@@ -8,6 +8,10 @@ export default {
   nav: {
     main: '主导航',
     home: '首页',
+    feedback: '反馈',
+    search: '搜索',
+    newPost: '发帖',
+    areas: '产品领域',
     admin: '管理',
     audit: '审计日志',
     org: '我的组织',
