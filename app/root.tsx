@@ -43,6 +43,7 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
         roles: user.roles,
         isAdmin: can(user, 'admin.orgs'),
         isOrgAdmin: user.roles.includes('org_admin'),
+        isProductAdmin: can(user, 'product.admin'),
         isAuditor: can(user, 'audit.read'),
       },
     },
@@ -96,6 +97,9 @@ function Shell({ children }: { children: React.ReactNode }) {
               <NavLink to="/" end>
                 {t('common.nav.home')}
               </NavLink>
+              <NavLink to="/posts">{t('common.nav.feedback')}</NavLink>
+              <NavLink to="/search">{t('common.nav.search')}</NavLink>
+              {user?.isProductAdmin ? <NavLink to="/admin/areas">{t('common.nav.areas')}</NavLink> : null}
               {user?.isOrgAdmin ? <NavLink to="/org">{t('common.nav.org')}</NavLink> : null}
               {user?.isAdmin ? <NavLink to="/admin">{t('common.nav.admin')}</NavLink> : null}
               {user?.isAuditor ? <NavLink to="/audit">{t('common.nav.audit')}</NavLink> : null}

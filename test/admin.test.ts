@@ -654,6 +654,11 @@ describe('settings', () => {
     sessionIdleMinutes: '120',
     sessionAbsoluteDays: '30',
     inviteExpiryDays: '14',
+    tierWeightStrategic: '5',
+    tierWeightMajor: '3',
+    tierWeightStandard: '1',
+    postsPerHour: '10',
+    commentsPerHour: '60',
   };
 
   it('refuses bad values with messages on the form and changes nothing', async () => {
@@ -687,6 +692,11 @@ describe('settings', () => {
       sessionIdleMinutes: 120,
       sessionAbsoluteDays: 30,
       inviteExpiryDays: 14,
+      tierWeightStrategic: 5,
+      tierWeightMajor: 3,
+      tierWeightStandard: 1,
+      postsPerHour: 10,
+      commentsPerHour: 60,
     });
     const audits = await auditRows('setting.update');
     // Only the keys that changed from their defaults (absolute days and invite expiry did not).

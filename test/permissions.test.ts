@@ -15,6 +15,11 @@ import * as adminStaffRoute from '../app/routes/admin.staff.js';
 import * as auditRoute from '../app/routes/audit.js';
 import * as orgRoute from '../app/routes/org.js';
 import * as settingsRoute from '../app/routes/settings.js';
+import * as adminAreasRoute from '../app/routes/admin_.areas.js';
+import * as editPostRoute from '../app/routes/posts.$postId_.edit.js';
+import * as newPostRoute from '../app/routes/posts.new.js';
+import * as similarPostsRoute from '../app/routes/posts.similar.js';
+import { createPostRow, createProductArea } from '../db/factories.js';
 import { can, type Permission } from '../app/utils/auth.server.js';
 import { ROLES, type Role } from '../db/schema.js';
 import { makeRequest, sessionCookieFor, settle } from './support/http.js';
@@ -25,6 +30,8 @@ type Handler = (args: { request: Request; context: AppLoadContext; params: Recor
 interface Fixtures {
   orgId: string;
   orgName: string;
+  /** A post written by the 'member' account. */
+  postId: string;
 }
 
 interface ProtectedRoute {
@@ -33,8 +40,8 @@ interface ProtectedRoute {
   module: { loader?: Handler; action?: Handler };
   path: (f: Fixtures) => string;
   params?: (f: Fixtures) => Record<string, string>;
-  /** A permission from PERMISSIONS, or any signed-in account. */
-  access: Permission | 'signed-in';
+  /** A permission from PERMISSIONS, any signed-in account, or only the fixture post's author ('member'). */
+  access: Permission | 'signed-in' | 'author';
   /** A form the action accepts without changing anything that matters. */
   harmlessForm?: (f: Fixtures) => Record<string, string | string[]>;
   /** Where a permitted loader redirects, for routes that only redirect. */
@@ -105,6 +112,29 @@ const PROTECTED_ROUTES: ProtectedRoute[] = [
     access: 'signed-in',
     harmlessForm: () => ({ intent: 'locale', locale: 'en' }),
   },
+  {
+    file: 'posts.new',
+    module: newPostRoute,
+    path: () => '/posts/new',
+    access: 'signed-in',
+    harmlessForm: () => ({ intent: 'preview', title: '', body: '' }),
+  },
+  { file: 'posts.similar', module: similarPostsRoute, path: () => '/posts/similar?title=alarm', access: 'signed-in' },
+  {
+    file: 'posts.$postId_.edit',
+    module: editPostRoute,
+    path: (f) => `/posts/${f.postId}/edit`,
+    params: (f) => ({ postId: f.postId }),
+    access: 'author',
+    harmlessForm: () => ({ title: '', body: '' }),
+  },
+  {
+    file: 'admin_.areas',
+    module: adminAreasRoute,
+    path: () => '/admin/areas',
+    access: 'product.admin',
+    harmlessForm: () => ({ intent: 'create', slug: '', nameEn: '', nameZh: '' }),
+  },
 ];
 
 /** Routes anyone may open, signed in or not (their own tests cover them). */
@@ -118,6 +148,9 @@ const PUBLIC_ROUTES = [
   'reset-password.$token',
   'verify-email.$token',
   'invite.$token',
+  'posts.$postId',
+  'posts._index',
+  'search',
 ];
 
 const ACCOUNTS = [
@@ -139,6 +172,7 @@ function rolesOf(account: Account): Role[] {
 
 function mayAccess(account: Account, access: ProtectedRoute['access']): boolean {
   if (account === 'anonymous') return false;
+  if (access === 'author') return account === 'member';
   return access === 'signed-in' || can({ roles: rolesOf(account) }, access);
 }
 
@@ -150,13 +184,17 @@ beforeAll(async () => {
   app = await createTestApp();
   const orgName = 'Permissions Org';
   const orgId = await makeOrg(app, { name: orgName, valueTier: 'major', domains: ['permissions.example'] });
-  fixtures = { orgId, orgName };
+  fixtures = { orgId, orgName, postId: '' };
   for (const account of ACCOUNTS) {
     if (account === 'anonymous') continue;
     // Customer accounts belong to an org; vendor staff to none.
     const inOrg = account === 'member' || account === 'org_admin';
     const user = await makeUser(app, { orgId: inOrg ? orgId : null, roles: rolesOf(account) });
     cookies.set(account, await sessionCookieFor(app, user.id));
+    if (account === 'member') {
+      const areaId = await createProductArea(app.services.db, { slug: 'permissions', nameEn: 'Area', nameZh: '领域' });
+      fixtures.postId = await createPostRow(app.services.db, { authorId: user.id, productAreaId: areaId, title: 'Mine' });
+    }
   }
 });
 afterAll(async () => {

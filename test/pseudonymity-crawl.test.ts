@@ -1,6 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Role } from '../db/schema.js';
 import { createInvite } from '../app/domain/admin/create-invite.server.js';
+import { addComment } from '../app/domain/comments/add-comment.server.js';
+import { toggleVote } from '../app/domain/votes/toggle-vote.server.js';
+import { createPostRow, createProductArea } from '../db/factories.js';
 import { sessionCookieFor } from './support/http.js';
 import { createTestApp, makeOrg, makeUser, TEST_PUBLIC_URL, type TestApp } from './support/services.js';
 import { startTestWebServer, type TestWebServer } from './support/web.js';
@@ -29,6 +32,7 @@ interface Person {
 let app: TestApp;
 let web: TestWebServer;
 let orgId: string;
+let postId: string;
 const people: Person[] = [];
 
 beforeAll(async () => {
@@ -49,6 +53,17 @@ beforeAll(async () => {
     { email: 'zq.invitee@crawl-org.example', orgId, roles: [] },
     TEST_PUBLIC_URL,
   );
+  // A member's post, voted on and commented by others, official reply included.
+  const by = (key: string) => {
+    const person = people.find((one) => one.key === key)!;
+    const spec = PEOPLE.find((one) => one.key === key)!;
+    return { id: person.id, orgId: spec.inOrg ? orgId : null, roles: spec.roles };
+  };
+  const areaId = await createProductArea(app.services.db, { slug: 'crawl', nameEn: 'Crawl area', nameZh: '爬取' });
+  postId = await createPostRow(app.services.db, { authorId: by('member').id, productAreaId: areaId, title: 'Crawled post' });
+  for (const key of ['org_admin', 'triager', 'finance_admin']) await toggleVote(app.services.db, by(key), { postId });
+  const { id: commentId } = await addComment(app.services.db, by('org_admin'), { postId, body: 'Same here.' });
+  await addComment(app.services.db, by('triager'), { postId, parentId: commentId, body: 'Looking into it.' });
   web = await startTestWebServer(app);
 }, 120_000);
 
@@ -72,6 +87,12 @@ function pages(): string[] {
     '/admin/staff',
     '/admin/settings',
     '/audit',
+    `/posts/${postId}`,
+    '/posts',
+    '/posts/new',
+    `/posts/${postId}/edit`,
+    '/search',
+    '/admin/areas',
   ];
 }
 
@@ -109,6 +130,11 @@ describe('pseudonymity crawl', () => {
     expect(checked).toContain('auditor /audit 200');
     expect(checked).toContain('org_admin /org 200');
     expect(checked).toContain('member /settings 200');
+    expect(checked).toContain(`anonymous /posts/${postId} 200`);
+    expect(checked).toContain(`member /posts/${postId}.data 200`);
+    expect(checked).toContain('member /posts 200');
+    expect(checked).toContain(`member /posts/${postId}/edit 200`);
+    expect(checked).toContain('product_admin /admin/areas 200');
   });
 
   it('does show a person their own name and email on their settings page', async () => {

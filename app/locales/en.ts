@@ -2,5 +2,7 @@ import account from './en/account.js';
 import admin from './en/admin.js';
 import auth from './en/auth.js';
 import common from './en/common.js';
+import post from './en/post.js';
+import posts from './en/posts.js';
 
-export default { common, auth, account, admin };
+export default { common, auth, account, admin, post, posts };

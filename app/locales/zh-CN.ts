@@ -2,5 +2,7 @@ import account from './zh-CN/account.js';
 import admin from './zh-CN/admin.js';
 import auth from './zh-CN/auth.js';
 import common from './zh-CN/common.js';
+import post from './zh-CN/post.js';
+import posts from './zh-CN/posts.js';
 
-export default { common, auth, account, admin };
+export default { common, auth, account, admin, post, posts };

@@ -39,6 +39,11 @@ const SettingsFormSchema = z
     sessionIdleMinutes: wholeNumber(5, 60 * 24 * 90),
     sessionAbsoluteDays: wholeNumber(1, 365),
     inviteExpiryDays: wholeNumber(1, 90),
+    tierWeightStrategic: wholeNumber(0, 100),
+    tierWeightMajor: wholeNumber(0, 100),
+    tierWeightStandard: wholeNumber(0, 100),
+    postsPerHour: wholeNumber(1, 1000),
+    commentsPerHour: wholeNumber(1, 1000),
   })
   .refine((value) => value.sessionIdleMinutes <= value.sessionAbsoluteDays * 24 * 60, {
     error: 'admin.errors.idleLongerThanAbsolute',
@@ -114,6 +119,23 @@ export default function AdminSettingsPage() {
             type="number"
             label={t('admin.settings.inviteExpiryDays')}
             hint={t('admin.settings.inviteExpiryDaysHint')}
+          />
+          <h2>{t('admin.settings.communityTitle')}</h2>
+          <p className="field__hint">{t('admin.settings.tierWeightsHint')}</p>
+          {(['tierWeightStrategic', 'tierWeightMajor', 'tierWeightStandard'] as const).map((key) => (
+            <Field key={key} meta={fields[key]} type="number" label={t(`admin.settings.${key}`)} />
+          ))}
+          <Field
+            meta={fields.postsPerHour}
+            type="number"
+            label={t('admin.settings.postsPerHour')}
+            hint={t('admin.settings.perMemberHint')}
+          />
+          <Field
+            meta={fields.commentsPerHour}
+            type="number"
+            label={t('admin.settings.commentsPerHour')}
+            hint={t('admin.settings.perMemberHint')}
           />
           <div className="actions">
             <SubmitButton>{t('common.actions.save')}</SubmitButton>

@@ -1,0 +1,104 @@
+import { type FieldMetadata, getTextareaProps } from '@conform-to/react';
+import type { ReactNode } from 'react';
+import { useTranslation } from 'react-i18next';
+import type { IdentifyingKind } from '~/domain/posts/detect-identifying-text';
+import type { TextSegment } from '~/domain/posts/highlight';
+import { translateMessage } from '~/utils/i18n';
+
+/** A labelled textarea with its hint and error, like Field. */
+export function TextareaField({
+  meta,
+  label,
+  hint,
+  rows = 10,
+  maxLength,
+}: {
+  meta: FieldMetadata<string | undefined | null>;
+  label: string;
+  hint?: ReactNode;
+  rows?: number;
+  maxLength?: number;
+}) {
+  const { t } = useTranslation();
+  const props = getTextareaProps(meta, { ariaAttributes: false });
+  const describedBy = [hint ? meta.descriptionId : null, meta.errors ? meta.errorId : null].filter(Boolean).join(' ');
+  return (
+    <div className="field">
+      <label htmlFor={meta.id}>{label}</label>
+      <textarea
+        {...props}
+        key={props.key}
+        rows={rows}
+        maxLength={maxLength}
+        aria-invalid={meta.errors ? true : undefined}
+        aria-describedby={describedBy || undefined}
+      />
+      {hint ? (
+        <p className="field__hint" id={meta.descriptionId}>
+          {hint}
+        </p>
+      ) : null}
+      {meta.errors ? (
+        <p className="field__error" id={meta.errorId} role="alert">
+          {meta.errors.map((error) => translateMessage(t, error)).join(' ')}
+        </p>
+      ) : null}
+    </div>
+  );
+}
+
+export function PostTypeBadge({ type }: { type: string }) {
+  const { t } = useTranslation();
+  return <span className={`badge post-type post-type--${type}`}>{t(`posts.types.${type}`)}</span>;
+}
+
+const STATUS_TONE: Record<string, string> = {
+  shipped: 'badge--success',
+  declined: 'badge--danger',
+  merged: 'badge--muted',
+  open: 'badge--muted',
+};
+
+export function PostStatusBadge({ status }: { status: string }) {
+  const { t } = useTranslation();
+  return <span className={`badge ${STATUS_TONE[status] ?? ''}`.trim()}>{t(`posts.statuses.${status}`)}</span>;
+}
+
+/** Text with its matches in <mark>; the segments are text, never HTML. */
+export function Highlighted({ segments }: { segments: readonly TextSegment[] }) {
+  return (
+    <>
+      {segments.map((segment, index) =>
+        // Segments are positional slices of one text, so the index is a stable key.
+        segment.match ? <mark key={index}>{segment.text}</mark> : <span key={index}>{segment.text}</span>,
+      )}
+    </>
+  );
+}
+
+/** A day as the reader's locale writes it; member actions are shown to the day only. */
+export function PostDay({ day }: { day: string }) {
+  const { i18n } = useTranslation();
+  const date = new Date(`${day}T00:00:00Z`);
+  return (
+    <time dateTime={day}>
+      {new Intl.DateTimeFormat(i18n.language, { dateStyle: 'medium', timeZone: 'UTC' }).format(date)}
+    </time>
+  );
+}
+
+/** What the compose check found, named, with a way to post anyway. */
+export function IdentityWarning({ kinds, children }: { kinds: readonly IdentifyingKind[]; children?: ReactNode }) {
+  const { t } = useTranslation();
+  if (kinds.length === 0) return null;
+  const found = kinds.map((kind) => t(`posts.compose.identityKinds.${kind}`)).join(t('posts.compose.identityListSeparator'));
+  return (
+    <div className="notice identity-warning" role="alert">
+      <p>
+        <strong>{t('posts.compose.identityTitle')}</strong>
+      </p>
+      <p>{t('posts.compose.identityBody', { found })}</p>
+      {children}
+    </div>
+  );
+}
