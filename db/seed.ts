@@ -1,5 +1,7 @@
 import type { Kysely } from 'kysely';
 import type { VaultKeys } from '../app/domain/identity/vault.server.js';
+import { addComment } from '../app/domain/comments/add-comment.server.js';
+import { toggleVote } from '../app/domain/votes/toggle-vote.server.js';
 import { createOrg, createPostRow, createProductArea, createUser } from './factories.js';
 import type { Database, Role } from './schema.js';
 
@@ -37,8 +39,8 @@ export async function seedDemoData(db: Kysely<Database>, keys: VaultKeys): Promi
   if (existing) return false;
 
   const northwind = await createOrg(db, { name: 'Northwind Telecom', valueTier: 'strategic', domains: ['northwind.example'] });
-  await createOrg(db, { name: 'Contoso Mobile', valueTier: 'major', domains: ['contoso.example'] });
-  await createOrg(db, { name: 'Fabrikam Networks', valueTier: 'standard', domains: ['fabrikam.example'] });
+  const contoso = await createOrg(db, { name: 'Contoso Mobile', valueTier: 'major', domains: ['contoso.example'] });
+  const fabrikam = await createOrg(db, { name: 'Fabrikam Networks', valueTier: 'standard', domains: ['fabrikam.example'] });
 
   const member = await createUser(db, keys, {
     email: 'member@northwind.example',
@@ -46,23 +48,48 @@ export async function seedDemoData(db: Kysely<Database>, keys: VaultKeys): Promi
     password: DEMO_PASSWORD,
     orgId: northwind,
   });
-  await createUser(db, keys, {
+  const orgAdmin = await createUser(db, keys, {
     email: 'orgadmin@northwind.example',
     name: 'Omar Orgadmin',
     password: DEMO_PASSWORD,
     orgId: northwind,
     roles: ['org_admin'],
   });
+  // Engineers at the other customers, so demo posts have votes from several orgs.
+  const voters = [orgAdmin];
+  for (const [index, orgId] of [contoso, contoso, fabrikam].entries()) {
+    voters.push(
+      await createUser(db, keys, {
+        email: `engineer${index + 1}@${orgId === contoso ? 'contoso' : 'fabrikam'}.example`,
+        name: `Demo Engineer ${index + 1}`,
+        password: DEMO_PASSWORD,
+        orgId,
+      }),
+    );
+  }
+  const staffIds: Record<string, string> = {};
   for (const staff of STAFF) {
-    await createUser(db, keys, {
+    staffIds[staff.email] = (await createUser(db, keys, {
       email: staff.email,
       name: staff.name,
       password: DEMO_PASSWORD,
       roles: staff.roles,
       staffDisplayName: staff.display,
-    });
+    })).id;
   }
-  await seedDemoPosts(db, member.id);
+  const postIds = await seedDemoPosts(db, member.id);
+  // Votes and an official reply go through the same use-cases as the pages.
+  for (const [index, voter] of voters.entries()) {
+    const actor = { id: voter.id, orgId: null, roles: [] };
+    for (const postId of postIds.slice(0, postIds.length - (index % 2))) {
+      await toggleVote(db, actor, { postId });
+    }
+  }
+  await addComment(
+    db,
+    { id: staffIds['triager@candor.example']!, orgId: null, roles: ['triager'] },
+    { postId: postIds[0]!, body: 'Thanks for the detail. We can reproduce this on our lab network and are looking at alarm correlation.' },
+  );
   return true;
 }
 
@@ -74,14 +101,14 @@ const AREAS = [
   { slug: 'open-api', nameEn: 'Open API', nameZh: '开放接口' },
 ];
 
-async function seedDemoPosts(db: Kysely<Database>, authorId: string): Promise<void> {
+async function seedDemoPosts(db: Kysely<Database>, authorId: string): Promise<string[]> {
   const areas: Record<string, string> = {};
   for (const [position, area] of AREAS.entries()) {
     areas[area.slug] = await createProductArea(db, { ...area, position });
   }
   const day = 86_400_000;
   const now = Date.now();
-  await createPostRow(db, {
+  const alarmStorm = await createPostRow(db, {
     authorId,
     productAreaId: areas.alarms!,
     type: 'complaint',
@@ -91,7 +118,7 @@ async function seedDemoPosts(db: Kysely<Database>, authorId: string): Promise<vo
     impactHoursPerWeek: 12,
     impactSites: 40,
   });
-  await createPostRow(db, {
+  const rollback = await createPostRow(db, {
     authorId,
     productAreaId: areas['network-management']!,
     type: 'request',
@@ -100,7 +127,7 @@ async function seedDemoPosts(db: Kysely<Database>, authorId: string): Promise<vo
     createdAt: new Date(now - 5 * day),
     impactHoursPerWeek: 6,
   });
-  await createPostRow(db, {
+  const kpiExport = await createPostRow(db, {
     authorId,
     productAreaId: areas['open-api']!,
     type: 'request',
@@ -109,4 +136,5 @@ async function seedDemoPosts(db: Kysely<Database>, authorId: string): Promise<vo
     createdAt: new Date(now - 2 * day),
     impactHoursPerWeek: 5,
   });
+  return [alarmStorm, rollback, kpiExport];
 }
