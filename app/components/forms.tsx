@@ -3,6 +3,7 @@ import {
   getCollectionProps,
   getInputProps,
   getSelectProps,
+  getTextareaProps,
   type SubmissionResult,
 } from '@conform-to/react';
 import { useNavigation } from '@remix-run/react';
@@ -40,6 +41,39 @@ export function Field({
         {...inputProps}
         key={inputProps.key}
         autoComplete={autoComplete}
+        maxLength={maxLength}
+        aria-invalid={meta.errors ? true : undefined}
+        aria-describedby={describedBy || undefined}
+      />
+      <FieldHint id={meta.descriptionId} hint={hint} />
+      <FieldError id={meta.errorId} errors={meta.errors} />
+    </div>
+  );
+}
+
+/** A labelled textarea with its hint and error, like Field. */
+export function TextareaField({
+  meta,
+  label,
+  hint,
+  rows = 10,
+  maxLength,
+}: {
+  meta: FieldMetadata<string | undefined | null>;
+  label: string;
+  hint?: ReactNode;
+  rows?: number;
+  maxLength?: number;
+}) {
+  const describedBy = [hint ? meta.descriptionId : null, meta.errors ? meta.errorId : null].filter(Boolean).join(' ');
+  const props = getTextareaProps(meta, { ariaAttributes: false });
+  return (
+    <div className="field">
+      <label htmlFor={meta.id}>{label}</label>
+      <textarea
+        {...props}
+        key={props.key}
+        rows={rows}
         maxLength={maxLength}
         aria-invalid={meta.errors ? true : undefined}
         aria-describedby={describedBy || undefined}

@@ -1,51 +1,7 @@
-import { type FieldMetadata, getTextareaProps } from '@conform-to/react';
 import type { ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { IdentifyingKind } from '~/domain/posts/detect-identifying-text';
 import type { TextSegment } from '~/domain/posts/highlight';
-import { translateMessage } from '~/utils/i18n';
-
-/** A labelled textarea with its hint and error, like Field. */
-export function TextareaField({
-  meta,
-  label,
-  hint,
-  rows = 10,
-  maxLength,
-}: {
-  meta: FieldMetadata<string | undefined | null>;
-  label: string;
-  hint?: ReactNode;
-  rows?: number;
-  maxLength?: number;
-}) {
-  const { t } = useTranslation();
-  const props = getTextareaProps(meta, { ariaAttributes: false });
-  const describedBy = [hint ? meta.descriptionId : null, meta.errors ? meta.errorId : null].filter(Boolean).join(' ');
-  return (
-    <div className="field">
-      <label htmlFor={meta.id}>{label}</label>
-      <textarea
-        {...props}
-        key={props.key}
-        rows={rows}
-        maxLength={maxLength}
-        aria-invalid={meta.errors ? true : undefined}
-        aria-describedby={describedBy || undefined}
-      />
-      {hint ? (
-        <p className="field__hint" id={meta.descriptionId}>
-          {hint}
-        </p>
-      ) : null}
-      {meta.errors ? (
-        <p className="field__error" id={meta.errorId} role="alert">
-          {meta.errors.map((error) => translateMessage(t, error)).join(' ')}
-        </p>
-      ) : null}
-    </div>
-  );
-}
 
 export function PostTypeBadge({ type }: { type: string }) {
   const { t } = useTranslation();

@@ -1,11 +1,12 @@
-import { type FieldMetadata, getFormProps, getTextareaProps, type SubmissionResult, useForm } from '@conform-to/react';
+import { getFormProps, type SubmissionResult, useForm } from '@conform-to/react';
 import { getZodConstraint, parseWithZod } from '@conform-to/zod/v4';
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from '@remix-run/node';
 import { data, redirect } from '@remix-run/node';
 import { Form, Link, useActionData, useFetcher, useLoaderData, useLocation } from '@remix-run/react';
 import { useTranslation } from 'react-i18next';
 import { z } from 'zod';
-import { errorsOf, FormErrors, SubmitButton } from '~/components/forms';
+import { errorsOf, FormErrors, SubmitButton, TextareaField } from '~/components/forms';
+import { PostStatusBadge, PostTypeBadge } from '~/components/post-fields';
 import { RowActionForm } from '~/components/row-action-form';
 import { UtcDate, UtcDateTime } from '~/components/time';
 import { addComment } from '~/domain/comments/add-comment.server';
@@ -25,7 +26,7 @@ import { keyedHash } from '~/utils/crypto.server';
 import { redirectWithFlash } from '~/utils/flash.server';
 import { replyWithDomainError } from '~/utils/forms.server';
 import { notFound } from '~/utils/http.server';
-import { getT, isLocale, translateMessage } from '~/utils/i18n';
+import { getT, isLocale } from '~/utils/i18n';
 import { pageTitle } from '~/utils/meta';
 import { hitRateLimit, rateLimitedReply } from '~/utils/rate-limit.server';
 
@@ -184,10 +185,8 @@ export default function PostPageRoute() {
       <div className="post-layout">
         <article className="panel post" aria-labelledby="post-title">
           <p className="post__badges">
-            <span className={post.type === 'complaint' ? 'badge badge--danger' : 'badge'}>{t(`post.types.${post.type}`)}</span>
-            <span className={post.status === 'shipped' ? 'badge badge--success' : 'badge badge--muted'}>
-              {t(`post.statuses.${post.status}`)}
-            </span>
+            <PostTypeBadge type={post.type} />
+            <PostStatusBadge status={post.status} />
             <span className="badge badge--muted">{zh ? post.productArea.nameZh : post.productArea.nameEn}</span>
           </p>
           <h1 id="post-title">{post.title}</h1>
@@ -549,46 +548,5 @@ function CommentForm({
         </SubmitButton>
       </div>
     </Form>
-  );
-}
-
-function TextareaField({
-  meta,
-  label,
-  hint,
-  maxLength,
-  rows,
-}: {
-  meta: FieldMetadata<string | undefined>;
-  label: string;
-  hint?: string;
-  maxLength: number;
-  rows: number;
-}) {
-  const { t } = useTranslation();
-  const describedBy = [hint ? meta.descriptionId : null, meta.errors ? meta.errorId : null].filter(Boolean).join(' ');
-  const props = getTextareaProps(meta, { ariaAttributes: false });
-  return (
-    <div className="field">
-      <label htmlFor={meta.id}>{label}</label>
-      <textarea
-        {...props}
-        key={props.key}
-        rows={rows}
-        maxLength={maxLength}
-        aria-invalid={meta.errors ? true : undefined}
-        aria-describedby={describedBy || undefined}
-      />
-      {hint ? (
-        <p className="field__hint" id={meta.descriptionId}>
-          {hint}
-        </p>
-      ) : null}
-      {meta.errors ? (
-        <p className="field__error" id={meta.errorId} role="alert">
-          {meta.errors.map((error) => translateMessage(t, error)).join(' ')}
-        </p>
-      ) : null}
-    </div>
   );
 }

@@ -6,8 +6,8 @@ import { Form, Link, useActionData, useFetcher, useLoaderData } from '@remix-run
 import { useRef } from 'react';
 import { useTranslation } from 'react-i18next';
 import { z } from 'zod';
-import { Field, FormErrors, SelectField, SubmitButton } from '~/components/forms';
-import { IdentityWarning, PostStatusBadge, TextareaField } from '~/components/post-fields';
+import { Field, FormErrors, SelectField, SubmitButton, TextareaField } from '~/components/forms';
+import { IdentityWarning, PostStatusBadge } from '~/components/post-fields';
 import { renderMarkdown } from '~/domain/content/markdown.server';
 import { POST_LIMITS, POST_TYPE_CHOICES } from '~/domain/posts/choices';
 import { createPost } from '~/domain/posts/create-post.server';

@@ -1,17 +1,4 @@
 export default {
-  types: {
-    complaint: 'Complaint',
-    request: 'Feature request',
-  },
-  statuses: {
-    open: 'Open',
-    under_review: 'Under review',
-    planned: 'Planned',
-    in_progress: 'In progress',
-    shipped: 'Shipped',
-    declined: 'Declined',
-    merged: 'Merged',
-  },
   byline: 'Posted by {{pseudonym}}',
   authorTier: '{{tier}} customer',
   edit: 'Edit post',

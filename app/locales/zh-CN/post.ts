@@ -2,19 +2,6 @@ import type en from '../en/post.js';
 import type { Translated } from '../types.js';
 
 export default {
-  types: {
-    complaint: '吐槽',
-    request: '功能需求',
-  },
-  statuses: {
-    open: '待处理',
-    under_review: '评估中',
-    planned: '已规划',
-    in_progress: '开发中',
-    shipped: '已发布',
-    declined: '已拒绝',
-    merged: '已合并',
-  },
   byline: '发帖人：{{pseudonym}}',
   authorTier: '{{tier}}客户',
   edit: '编辑帖子',
