@@ -61,6 +61,14 @@ export default function HomePage() {
           </div>
         </div>
         <p>{t('common.home.welcomeBody')}</p>
+        <div className="hero__actions">
+          <Link to="/posts/new" className="button">
+            {t('common.nav.newPost')}
+          </Link>
+          <Link to="/posts" className="button button--secondary">
+            {t('common.home.browse')}
+          </Link>
+        </div>
       </section>
       {user.roles.length > 0 ? (
         <section className="panel">

@@ -85,6 +85,7 @@ export default {
     haveAccount: 'I already have an account',
     welcome: 'Welcome, {{pseudonym}}',
     welcomeBody: 'This is your pseudonym. Everything you post, vote on and comment on appears under it.',
+    browse: 'See what others report',
     staffTitle: 'Your work',
     staffBody: 'You are signed in with these roles:',
   },

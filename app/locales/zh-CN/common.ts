@@ -88,6 +88,7 @@ export default {
     haveAccount: '我已有账户',
     welcome: '欢迎，{{pseudonym}}',
     welcomeBody: '这是您的化名。您发布、投票和评论的一切都以它显示。',
+    browse: '看看大家的反馈',
     staffTitle: '您的工作',
     staffBody: '您当前拥有以下角色：',
   },
