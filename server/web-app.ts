@@ -85,6 +85,8 @@ export function createWebApp(services: AppServices, build: ServerBuild | (() => 
     });
   });
 
+  // Browsers ask for /favicon.ico whatever the page links; the icon is SVG.
+  app.get('/favicon.ico', (_req, res) => res.redirect(301, '/favicon.svg'));
   app.use(compression());
   app.use('/assets', express.static(`${clientDir}/assets`, { immutable: true, maxAge: '1y' }));
   app.use(express.static(clientDir, { maxAge: '1h' }));

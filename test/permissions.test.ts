@@ -18,7 +18,7 @@ import * as settingsRoute from '../app/routes/settings.js';
 import * as adminAreasRoute from '../app/routes/admin_.areas.js';
 import * as editPostRoute from '../app/routes/posts.$postId_.edit.js';
 import * as newPostRoute from '../app/routes/posts.new.js';
-import * as similarPostsRoute from '../app/routes/posts.similar.js';
+import * as similarPostsRoute from '../app/routes/similar-posts.js';
 import { createPostRow, createProductArea } from '../db/factories.js';
 import { can, type Permission } from '../app/utils/auth.server.js';
 import { ROLES, type Role } from '../db/schema.js';
@@ -119,7 +119,7 @@ const PROTECTED_ROUTES: ProtectedRoute[] = [
     access: 'signed-in',
     harmlessForm: () => ({ intent: 'preview', title: '', body: '' }),
   },
-  { file: 'posts.similar', module: similarPostsRoute, path: () => '/posts/similar?title=alarm', access: 'signed-in' },
+  { file: 'similar-posts', module: similarPostsRoute, path: () => '/similar-posts?title=alarm', access: 'signed-in' },
   {
     file: 'posts.$postId_.edit',
     module: editPostRoute,

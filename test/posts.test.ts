@@ -16,7 +16,7 @@ import * as areasRoute from '../app/routes/admin_.areas.js';
 import * as editRoute from '../app/routes/posts.$postId_.edit.js';
 import * as feedRoute from '../app/routes/posts._index.js';
 import * as composeRoute from '../app/routes/posts.new.js';
-import * as similarRoute from '../app/routes/posts.similar.js';
+import * as similarRoute from '../app/routes/similar-posts.js';
 import * as searchRoute from '../app/routes/search.js';
 import { type CreatedUser, createPostRow, createProductArea } from '../db/factories.js';
 import { makeRequest, sessionCookieFor, settle } from './support/http.js';
@@ -325,12 +325,12 @@ describe('similar posts', () => {
   });
 
   it('serves suggestions as JSON to signed-in members only', async () => {
-    const outcome = await call(similarRoute.loader, `/posts/similar?title=${encodeURIComponent('连接超时')}`, member);
+    const outcome = await call(similarRoute.loader, `/similar-posts?title=${encodeURIComponent('连接超时')}`, member);
     expect(outcome.data.posts).toEqual([
       expect.objectContaining({ title: '数据库连接超时导致告警丢失', status: 'open', voteCount: 0 }),
     ]);
     expect(Object.keys(outcome.data.posts[0]).sort()).toEqual(['id', 'status', 'title', 'type', 'voteCount']);
-    expect((await call(similarRoute.loader, '/posts/similar?title=x', null)).status).toBe(302);
+    expect((await call(similarRoute.loader, '/similar-posts?title=x', null)).status).toBe(302);
   });
 });
 

@@ -69,7 +69,7 @@ export default function FeedPage() {
       </p>
 
       <section className="panel" aria-label={t('posts.feed.filtersLabel')}>
-        <Form method="get" className="filters">
+        <Form method="get" className="filters" key={JSON.stringify(filters)}>
           <div className="field">
             <label htmlFor="feed-type">{t('posts.feed.type')}</label>
             <select id="feed-type" name="type" defaultValue={filters.type ?? ''}>

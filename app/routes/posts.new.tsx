@@ -168,7 +168,7 @@ export default function NewPostPage() {
   const suggest = (title: string) => {
     clearTimeout(debounce.current);
     debounce.current = setTimeout(() => {
-      if (title.trim().length >= 2) similarFetcher.load(`/posts/similar?title=${encodeURIComponent(title.trim())}`);
+      if (title.trim().length >= 2) similarFetcher.load(`/similar-posts?title=${encodeURIComponent(title.trim())}`);
     }, 350);
   };
 

@@ -1,6 +1,7 @@
 import { type Kysely, sql } from 'kysely';
 import { z } from 'zod';
 import type { Database, Locale, PostStatus, PostType } from '../../../db/schema.js';
+import { plainTextOf } from '../content/markdown.server.js';
 import { highlight, searchTerms, snippet, type TextSegment } from './highlight.js';
 import { containsPattern, setTrigramThresholds } from './trigram.server.js';
 
@@ -61,7 +62,7 @@ export async function searchPosts(
         'post.status',
         'post.vote_count',
         'post.title',
-        'post.body',
+        'post.body_html',
         sql<string>`to_char(post.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD')`.as('created_day'),
         (locale as Locale) === 'zh-CN' ? 'product_area.name_zh as area_name' : 'product_area.name_en as area_name',
         relevance.as('relevance'),
@@ -92,6 +93,7 @@ export async function searchPosts(
     createdDay: row.created_day,
     areaName: row.area_name,
     title: highlight(row.title, terms),
-    snippet: snippet(row.body, terms),
+    // From the rendered text, so the snippet shows words, not Markdown marks.
+    snippet: snippet(plainTextOf(row.body_html), terms),
   }));
 }

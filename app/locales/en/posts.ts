@@ -86,7 +86,7 @@ export default {
       ticket: 'a ticket or case number',
       site: 'a site code',
     },
-    confirmNeeded: 'Check the warning above, then edit your text or choose “Post anyway”.',
+    confirmNeeded: 'Check the warning below the text, then edit your text or choose “Post anyway”.',
     rateLimited: 'You have posted a lot in the last hour. Please wait {{minutes}} minutes and try again.',
   },
   edit: {

@@ -89,7 +89,7 @@ export default {
       ticket: '工单号或案例编号',
       site: '站点编码',
     },
-    confirmNeeded: '请查看上面的提醒，然后修改文字或选择“仍然发布”。',
+    confirmNeeded: '请查看正文下方的提醒，然后修改文字或选择“仍然发布”。',
     rateLimited: '你在过去一小时内发帖较多。请 {{minutes}} 分钟后再试。',
   },
   edit: {
