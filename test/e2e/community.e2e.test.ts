@@ -65,6 +65,17 @@ const flash = (page: Page, text: string) =>
   page.getByRole("status").filter({ hasText: text });
 
 let postPath = "";
+
+/**
+ * Resolves when the page's next form post to the post page has been answered:
+ * buttons flip at once (optimistic UI), and a reload before the answer could
+ * cancel the request.
+ */
+function savedOn(page: Page) {
+  return page.waitForResponse(
+    (response) => response.request().method() === "POST" && new URL(response.url()).pathname.startsWith(postPath),
+  );
+}
 let authorPseudonym = "";
 let voterPseudonym = "";
 
@@ -247,9 +258,10 @@ describe("community", () => {
       '.vote-panel form button[name="intent"][value="vote"]'
     );
     expect(await vote.getAttribute("aria-pressed")).toBe("false");
-    await page
-      .getByRole("button", { name: en.post.votes.vote, exact: true })
-      .click();
+    await Promise.all([
+      savedOn(page),
+      page.getByRole("button", { name: en.post.votes.vote, exact: true }).click(),
+    ]);
     await page.getByRole("button", { name: en.post.votes.unvote }).waitFor();
     // Northwind is a strategic customer: one vote weighs 5, from one organisation.
     await expect
@@ -287,7 +299,7 @@ describe("community", () => {
     await checkPage(anonymous, "post-anonymous");
 
     // Again: the vote is taken back.
-    await page.getByRole("button", { name: en.post.votes.unvote }).click();
+    await Promise.all([savedOn(page), page.getByRole("button", { name: en.post.votes.unvote }).click()]);
     await page
       .getByRole("button", { name: en.post.votes.vote, exact: true })
       .waitFor();
@@ -472,7 +484,7 @@ describe("community", () => {
     expect(await unfollow.getAttribute("aria-pressed")).toBe("true");
     await page.getByText(en.post.follow.following).waitFor();
 
-    await unfollow.click();
+    await Promise.all([savedOn(page), unfollow.click()]);
     const follow = page.getByRole("button", {
       name: en.post.follow.follow,
       exact: true,
@@ -484,7 +496,7 @@ describe("community", () => {
     await follow.waitFor();
     await checkPage(page, "post-unfollowed");
 
-    await follow.click();
+    await Promise.all([savedOn(page), follow.click()]);
     await unfollow.waitFor();
     await page.reload();
     await unfollow.waitFor();
