@@ -151,6 +151,7 @@ const PUBLIC_ROUTES = [
   'posts.$postId',
   'posts._index',
   'search',
+  'u.$userId',
 ];
 
 const ACCOUNTS = [

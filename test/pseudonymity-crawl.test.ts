@@ -93,6 +93,7 @@ function pages(): string[] {
     `/posts/${postId}/edit`,
     '/search',
     '/admin/areas',
+    ...people.map((person) => `/u/${person.id}`),
   ];
 }
 
@@ -135,6 +136,8 @@ describe('pseudonymity crawl', () => {
     expect(checked).toContain('member /posts 200');
     expect(checked).toContain(`member /posts/${postId}/edit 200`);
     expect(checked).toContain('product_admin /admin/areas 200');
+    expect(checked).toContain(`anonymous /u/${people[0]!.id} 200`);
+    expect(checked).toContain(`member /u/${people[0]!.id}.data 200`);
   });
 
   it('does show a person their own name and email on their settings page', async () => {

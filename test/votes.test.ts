@@ -263,10 +263,12 @@ describe('the post page', () => {
     const smallAuthor = await makeUser(app, { orgId: smallOrg });
     const postId = await createPostRow(db(), { authorId: smallAuthor.id, productAreaId: areaId, title: 'Small org post' });
     let page = await call(postRoute.loader as Handler, postId, null);
-    expect(page.data.post.author).toEqual({ pseudonym: smallAuthor.pseudonym, pseudonymZh: expect.any(String), orgTier: null });
+    // The opaque author id is there for the link to the public profile, and nowhere else.
+    expect(page.data.post.author).toEqual({ id: smallAuthor.id, pseudonym: smallAuthor.pseudonym, pseudonymZh: expect.any(String), orgTier: null });
     expect(page.data.post.createdDay).toMatch(/^\d{4}-\d{2}-\d{2}$/);
     expect(JSON.stringify(page.data)).not.toContain('Tiny Telecom');
-    expect(JSON.stringify(page.data)).not.toContain(smallAuthor.id);
+    const withoutAuthorId = { ...page.data, post: { ...page.data.post, author: { ...page.data.post.author, id: undefined } } };
+    expect(JSON.stringify(withoutAuthorId)).not.toContain(smallAuthor.id);
 
     for (let index = 0; index < 4; index += 1) await makeUser(app, { orgId: smallOrg });
     // An unverified account is not an active member and does not count.

@@ -4,5 +4,6 @@ import auth from './en/auth.js';
 import common from './en/common.js';
 import post from './en/post.js';
 import posts from './en/posts.js';
+import profile from './en/profile.js';
 
-export default { common, auth, account, admin, post, posts };
+export default { common, auth, account, admin, post, posts, profile };

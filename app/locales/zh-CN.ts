@@ -4,5 +4,6 @@ import auth from './zh-CN/auth.js';
 import common from './zh-CN/common.js';
 import post from './zh-CN/post.js';
 import posts from './zh-CN/posts.js';
+import profile from './zh-CN/profile.js';
 
-export default { common, auth, account, admin, post, posts };
+export default { common, auth, account, admin, post, posts, profile };

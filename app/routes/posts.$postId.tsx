@@ -194,7 +194,7 @@ export default function PostPageRoute() {
             <span className="avatar" aria-hidden="true">
               {author.slice(0, 1)}
             </span>
-            <span>{t('post.byline', { pseudonym: author })}</span>
+            <Link to={`/u/${post.author.id}`}>{t('post.byline', { pseudonym: author })}</Link>
             <span aria-hidden="true">·</span>
             <UtcDate value={new Date(post.createdDay)} />
             {post.author.orgTier ? (

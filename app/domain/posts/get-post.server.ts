@@ -22,7 +22,7 @@ export interface PostPage {
   impactNote: string | null;
   productArea: { nameEn: string; nameZh: string };
   /** Pseudonyms only; the org appears as its value tier, and only above the anonymity threshold. */
-  author: { pseudonym: string; pseudonymZh: string; orgTier: ValueTier | null };
+  author: { id: string; pseudonym: string; pseudonymZh: string; orgTier: ValueTier | null };
   /** 'YYYY-MM-DD' in UTC: public timestamps of member actions are day-level. */
   createdDay: string;
   voteCount: number;
@@ -41,7 +41,8 @@ export type GetPostError = 'post_not_found';
 /**
  * A post as its page shows it. A hidden post exists only for its author (who
  * sees why) and moderators; for anyone else it is not found, like an unknown id.
- * Never returns who voted or who follows, nor any user id.
+ * Never returns who voted or who follows; the only user id is the author's
+ * (opaque and random), for the link to their public profile.
  */
 export async function getPost(db: Kysely<Database>, viewer: Actor | null, postId: string): Promise<PostPage> {
   const viewerId = viewer?.id ?? '';
@@ -109,7 +110,7 @@ export async function getPost(db: Kysely<Database>, viewer: Actor | null, postId
     impactSites: row.impact_sites,
     impactNote: row.impact_note,
     productArea: { nameEn: row.area_name_en, nameZh: row.area_name_zh },
-    author: { pseudonym: row.pseudonym, pseudonymZh: row.pseudonym_zh, orgTier: showTier ? row.org_tier : null },
+    author: { id: row.author_id, pseudonym: row.pseudonym, pseudonymZh: row.pseudonym_zh, orgTier: showTier ? row.org_tier : null },
     createdDay: row.created_day,
     voteCount: row.vote_count,
     weightedScore: row.weighted_score,

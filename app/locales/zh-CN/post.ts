@@ -3,7 +3,7 @@ import type { Translated } from '../types.js';
 
 export default {
   byline: '发帖人：{{pseudonym}}',
-  authorTier: '{{tier}}客户',
+  authorTier: '{{tier}}',
   edit: '编辑帖子',
   hidden: {
     toAuthor: '此帖已被版主隐藏，只有你和版主能看到。',
