@@ -2,6 +2,7 @@ import { mkdirSync } from 'node:fs';
 import { PGlite } from '@electric-sql/pglite';
 import { pg_trgm } from '@electric-sql/pglite/contrib/pg_trgm';
 import { PGLiteSocketServer } from '@electric-sql/pglite-socket';
+import { SessionQueue } from './pglite-session-queue.js';
 
 export interface EmbeddedPostgres {
   /** A postgres:// URL the `pg` driver connects to. */
@@ -24,6 +25,9 @@ export async function startEmbeddedPostgres(dataDir?: string): Promise<EmbeddedP
   // (no table name is shared between the two).
   await db.exec(`SET search_path TO public, bullmq;`);
   const server = new PGLiteSocketServer({ db, port: 0, host: '127.0.0.1', maxConnections: 64 });
+  // Replace the server's message queue before any connection arrives
+  // (each connection takes the queue it finds at connect time).
+  (server as unknown as { queryQueue: SessionQueue }).queryQueue = new SessionQueue(db);
   await server.start();
   const address = server.getServerConn();
   return {
