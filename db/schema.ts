@@ -1,4 +1,4 @@
-import type { ColumnType, Generated, Insertable, Selectable } from 'kysely';
+import type { ColumnType, Generated } from 'kysely';
 
 /** A timestamp the database fills in unless given. */
 type CreatedAt = ColumnType<Date, Date | string | undefined, never>;
@@ -241,5 +241,3 @@ export interface Database {
   follow: FollowTable;
 }
 
-export type AppUser = Selectable<AppUserTable>;
-export type NewAuditLog = Insertable<AuditLogTable>;

@@ -1,7 +1,7 @@
 import { type AppLoadContext, createCookie } from '@remix-run/node';
 import { getSettings } from '../domain/settings/settings.server.js';
 import { getCurrentUser } from './auth.server.js';
-import { getT, isLocale, type Locale, localeFromAcceptLanguage } from './i18n.js';
+import { isLocale, type Locale, localeFromAcceptLanguage } from './i18n.js';
 
 export const localeCookie = createCookie('candor_lang', { sameSite: 'lax', path: '/', maxAge: 365 * 86_400, httpOnly: true });
 
@@ -14,8 +14,4 @@ export async function getLocale(request: Request, context: AppLoadContext): Prom
   const fromBrowser = localeFromAcceptLanguage(request.headers.get('Accept-Language'));
   if (fromBrowser) return fromBrowser;
   return (await getSettings(context.services.db)).defaultLocale;
-}
-
-export async function getServerT(request: Request, context: AppLoadContext) {
-  return getT(await getLocale(request, context));
 }

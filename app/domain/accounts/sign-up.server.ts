@@ -1,6 +1,6 @@
 import type { Kysely, Transaction } from 'kysely';
 import { z } from 'zod';
-import type { Database, Role } from '../../../db/schema.js';
+import type { Database } from '../../../db/schema.js';
 import { randomId, sha256Hex } from '../../utils/crypto.server.js';
 import type { OutgoingMail } from '../../utils/mail.server.js';
 import { writeAudit } from '../audit/write-audit.server.js';
@@ -135,4 +135,3 @@ export async function insertUserWithPseudonym(
   throw new Error('Could not find a free pseudonym after 8 attempts');
 }
 
-export type { Role };

@@ -2,6 +2,7 @@ import { type Kysely, sql } from 'kysely';
 import { z } from 'zod';
 import type { Database, PostStatus, PostType, ValueTier } from '../../../db/schema.js';
 import { DomainError } from '../errors.js';
+import { pseudonymFor } from '../identity/pseudonym.js';
 import { getSettings } from '../settings/settings.server.js';
 
 export const GetProfileInputSchema = z.object({
@@ -108,7 +109,7 @@ export async function getProfile(db: Kysely<Database>, input: GetProfileInput): 
   const showTier = user.org_tier !== null && (user.org_active_members ?? 0) >= settings.anonymityThreshold;
   return {
     id: user.id,
-    pseudonym: locale === 'zh-CN' ? user.pseudonym_zh : user.pseudonym,
+    pseudonym: pseudonymFor(user, locale),
     orgTier: showTier ? user.org_tier : null,
     reputation: totals.votes + ADOPTED_POINTS * totals.adopted_count,
     badges,
