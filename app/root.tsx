@@ -15,6 +15,7 @@ import {
 } from '@remix-run/react';
 import { useMemo } from 'react';
 import { I18nextProvider, useTranslation } from 'react-i18next';
+import { countUnreadNotifications } from '~/domain/notifications/count-unread.server';
 import { can, getCurrentUser } from '~/utils/auth.server';
 import { takeFlash } from '~/utils/flash.server';
 import { getI18n, type Locale } from '~/utils/i18n';
@@ -33,6 +34,7 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
     getLocale(request, context),
     takeFlash(request),
   ]);
+  const unreadNotifications = user ? await countUnreadNotifications(context.services.db, user.id) : 0;
   return data(
     {
       locale,
@@ -45,6 +47,9 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
         isOrgAdmin: user.roles.includes('org_admin'),
         isProductAdmin: can(user, 'product.admin'),
         isAuditor: can(user, 'audit.read'),
+        canTriage: can(user, 'triage'),
+        canModerate: can(user, 'moderate'),
+        unreadNotifications,
       },
     },
     { headers: flash.setCookie ? { 'Set-Cookie': flash.setCookie } : undefined },
@@ -99,12 +104,26 @@ function Shell({ children }: { children: React.ReactNode }) {
               </NavLink>
               <NavLink to="/posts">{t('common.nav.feedback')}</NavLink>
               <NavLink to="/search">{t('common.nav.search')}</NavLink>
+              <NavLink to="/roadmap">{t('common.nav.roadmap')}</NavLink>
+              {user?.canTriage ? <NavLink to="/triage">{t('common.nav.triage')}</NavLink> : null}
+              {user?.canTriage ? <NavLink to="/insights">{t('common.nav.insights')}</NavLink> : null}
+              {user?.canModerate ? <NavLink to="/moderation">{t('common.nav.moderation')}</NavLink> : null}
               {user?.isProductAdmin ? <NavLink to="/admin/areas">{t('common.nav.areas')}</NavLink> : null}
               {user?.isOrgAdmin ? <NavLink to="/org">{t('common.nav.org')}</NavLink> : null}
               {user?.isAdmin ? <NavLink to="/admin">{t('common.nav.admin')}</NavLink> : null}
               {user?.isAuditor ? <NavLink to="/audit">{t('common.nav.audit')}</NavLink> : null}
               {user ? (
                 <>
+                  <NavLink to="/notifications" className="nav__bell">
+                    <BellIcon />
+                    <span className="visually-hidden">{t('common.nav.notifications')}</span>
+                    {user.unreadNotifications > 0 ? (
+                      <span className="badge badge--count">
+                        {user.unreadNotifications > 99 ? '99+' : user.unreadNotifications}
+                        <span className="visually-hidden"> {t('common.nav.unread')}</span>
+                      </span>
+                    ) : null}
+                  </NavLink>
                   <NavLink to="/settings" className="nav__user">
                     <span className="avatar" aria-hidden="true">
                       {user.pseudonym.slice(0, 1)}
@@ -141,6 +160,17 @@ function Shell({ children }: { children: React.ReactNode }) {
         <p>{t('common.footer.privacy')}</p>
       </footer>
     </>
+  );
+}
+
+function BellIcon() {
+  return (
+    <svg className="nav__bell-icon" viewBox="0 0 24 24" width="20" height="20" aria-hidden="true" focusable="false">
+      <path
+        d="M12 3a6 6 0 0 0-6 6v3.6L4.4 15.2A1 1 0 0 0 5.3 17h13.4a1 1 0 0 0 .9-1.8L18 12.6V9a6 6 0 0 0-6-6Zm-2.5 15a2.5 2.5 0 0 0 5 0h-5Z"
+        fill="currentColor"
+      />
+    </svg>
   );
 }
 

@@ -170,12 +170,19 @@ export interface PostTable {
   triaged_at: Timestamp | null;
   hidden_at: Timestamp | null;
   hidden_reason: string | null;
+  hidden_by: string | null;
   submission_key: string;
   vote_count: Generated<number>;
   weighted_score: Generated<number>;
   org_count: Generated<number>;
   comment_count: Generated<number>;
   hot_rank: number;
+  assignee_id: string | null;
+  /** Bumped by every triage edit; an edit names the version it started from. */
+  version: Generated<number>;
+  status_changed_at: Timestamp | null;
+  sla_flagged_at: Timestamp | null;
+  roadmap_item_id: string | null;
   created_at: CreatedAt;
   updated_at: UpdatedAt;
 }
@@ -211,12 +218,163 @@ export interface CommentTable {
   deleted_at: Timestamp | null;
   hidden_at: Timestamp | null;
   hidden_reason: string | null;
+  hidden_by: string | null;
 }
 
 export interface FollowTable {
   post_id: string;
   user_id: string;
   created_at: CreatedAt;
+}
+
+export const NOTIFICATION_KINDS = [
+  'reply',
+  'comment',
+  'status_changed',
+  'post_hidden',
+  'post_restored',
+  'comment_hidden',
+  'comment_restored',
+  'post_merged',
+] as const;
+export type NotificationKind = (typeof NOTIFICATION_KINDS)[number];
+
+export interface NotificationTable {
+  id: string;
+  user_id: string;
+  kind: NotificationKind;
+  post_id: string | null;
+  comment_id: string | null;
+  data: ColumnType<Record<string, unknown>, string | undefined, string>;
+  source_key: string;
+  created_at: CreatedAt;
+  read_at: Timestamp | null;
+  mailed_at: Timestamp | null;
+}
+
+export interface MailPreferenceTable {
+  user_id: string;
+  replies: Generated<boolean>;
+  status_changes: Generated<boolean>;
+  unsubscribe_token: string;
+  updated_at: UpdatedAt;
+}
+
+export interface NotificationMailLogTable {
+  user_id: string;
+  post_id: string;
+  last_mailed_at: Timestamp;
+}
+
+export const REPORT_REASONS = ['spam', 'abuse', 'identifying', 'off_topic', 'other'] as const;
+export type ReportReason = (typeof REPORT_REASONS)[number];
+
+export interface ReportTable {
+  id: string;
+  case_id: string;
+  reporter_id: string;
+  reason: ReportReason;
+  note: string | null;
+  created_at: CreatedAt;
+}
+
+export interface ModerationCaseTable {
+  id: string;
+  subject_type: 'post' | 'comment';
+  post_id: string;
+  comment_id: string | null;
+  report_count: Generated<number>;
+  first_reported_at: CreatedAt;
+  last_reported_at: UpdatedAt;
+  resolution: 'hidden' | 'dismissed' | null;
+  resolved_by: string | null;
+  resolved_at: Timestamp | null;
+  resolution_note: string | null;
+}
+
+export const TAG_COLORS = ['slate', 'blue', 'green', 'amber', 'red', 'violet', 'teal', 'pink'] as const;
+export type TagColor = (typeof TAG_COLORS)[number];
+
+export interface TagTable {
+  id: string;
+  slug: string;
+  name_en: string;
+  name_zh: string;
+  color: Generated<TagColor>;
+  created_at: CreatedAt;
+  archived_at: Timestamp | null;
+}
+
+export interface PostTagTable {
+  post_id: string;
+  tag_id: string;
+}
+
+export const ROADMAP_STATUSES = ['planned', 'in_progress', 'shipped'] as const;
+export type RoadmapStatus = (typeof ROADMAP_STATUSES)[number];
+
+export interface RoadmapItemTable {
+  id: string;
+  title: string;
+  description: Generated<string>;
+  description_html: Generated<string>;
+  status: Generated<RoadmapStatus>;
+  position: Generated<number>;
+  version: Generated<number>;
+  shipped_at: Timestamp | null;
+  created_by: string;
+  created_at: CreatedAt;
+  updated_at: UpdatedAt;
+}
+
+export interface PostStatusChangeTable {
+  id: string;
+  post_id: string;
+  from_status: PostStatus;
+  to_status: PostStatus;
+  actor_id: string | null;
+  note: string | null;
+  created_at: CreatedAt;
+}
+
+export interface PostMergeTable {
+  id: string;
+  source_post_id: string;
+  target_post_id: string;
+  source_status_before: PostStatus;
+  merged_by: string;
+  merged_at: CreatedAt;
+  undone_by: string | null;
+  undone_at: Timestamp | null;
+}
+
+export interface PostMergeVoteTable {
+  merge_id: string;
+  voter_id: string;
+  impact_note: string | null;
+  voted_at: Timestamp;
+  already_on_target: boolean;
+}
+
+export interface PostMergeFollowTable {
+  merge_id: string;
+  user_id: string;
+  followed_at: Timestamp;
+  already_on_target: boolean;
+}
+
+export interface PostCoauthorTable {
+  post_id: string;
+  user_id: string;
+  merge_id: string;
+  authored_at: Timestamp;
+  created_at: CreatedAt;
+}
+
+export interface TriageDigestTable {
+  user_id: string;
+  sent_on: ColumnType<string, string, string>;
+  post_count: number;
 }
 
 export interface Database {
@@ -239,5 +397,19 @@ export interface Database {
   vote: VoteTable;
   comment: CommentTable;
   follow: FollowTable;
+  notification: NotificationTable;
+  mail_preference: MailPreferenceTable;
+  notification_mail_log: NotificationMailLogTable;
+  report: ReportTable;
+  moderation_case: ModerationCaseTable;
+  tag: TagTable;
+  post_tag: PostTagTable;
+  roadmap_item: RoadmapItemTable;
+  post_status_change: PostStatusChangeTable;
+  post_merge: PostMergeTable;
+  post_merge_vote: PostMergeVoteTable;
+  post_merge_follow: PostMergeFollowTable;
+  post_coauthor: PostCoauthorTable;
+  triage_digest: TriageDigestTable;
 }
 

@@ -1,6 +1,11 @@
 import { type Job, UnrecoverableError } from 'bullmq';
 import { sql } from 'kysely';
 import { notifyRolesChanged } from '../app/domain/accounts/notify-roles-changed.server.js';
+import { notifyCommentCreated } from '../app/domain/notifications/notify-comment-created.server.js';
+import { notifyPostMerged } from '../app/domain/notifications/notify-post-merged.server.js';
+import { notifyStatusChanged } from '../app/domain/notifications/notify-status-changed.server.js';
+import { sendNotificationMails } from '../app/domain/notifications/send-notification-mails.server.js';
+import { runTriageSla } from '../app/domain/triage/run-triage-sla.server.js';
 import { OutboxEvents } from '../app/domain/outbox/write-outbox.server.js';
 import { pruneRateLimits } from '../app/utils/rate-limit.server.js';
 import type { Services } from '../server/services.js';
@@ -8,6 +13,36 @@ import { relayOutbox } from './outbox-relay.js';
 import { openQueue, QUEUES, queueConnection, startQueueWorker } from './queue.js';
 
 const RELAY_INTERVAL_MS = 500;
+
+/** Repeatable jobs on the maintenance queue: name, how often, what it does. */
+interface Schedule {
+  name: string;
+  everyMs: number;
+  run(services: Services): Promise<unknown>;
+}
+
+const SCHEDULES: Schedule[] = [
+  {
+    name: 'maintenance.prune',
+    everyMs: 3_600_000,
+    async run({ db }) {
+      const windows = await pruneRateLimits(db);
+      const tokens = await db.deleteFrom('email_token').where('expires_at', '<', sql<Date>`now() - interval '7 days'`).executeTakeFirst();
+      return { rateLimitWindows: windows, emailTokens: Number(tokens.numDeletedRows) };
+    },
+  },
+  {
+    // Mails are batched: at most one per member per post per hour.
+    name: 'notifications.mail',
+    everyMs: 60_000,
+    run: ({ db, vaultKeys, mailer, env }) => sendNotificationMails(db, vaultKeys, mailer, env.PUBLIC_URL),
+  },
+  {
+    name: 'triage.sla',
+    everyMs: 15 * 60_000,
+    run: ({ db, vaultKeys, mailer, env }) => runTriageSla(db, vaultKeys, mailer, env.PUBLIC_URL),
+  },
+];
 
 export interface RunningWorkers {
   close(): Promise<void>;
@@ -31,6 +66,18 @@ export async function startWorkers(services: Services): Promise<RunningWorkers> 
           await notifyRolesChanged(db, services.vaultKeys, services.mailer, payload.userId);
           return;
         }
+        case 'comment.created': {
+          const payload = parsePayload(OutboxEvents['comment.created'], job);
+          return { notified: await notifyCommentCreated(db, payload.commentId) };
+        }
+        case 'post.status_changed': {
+          const payload = parsePayload(OutboxEvents['post.status_changed'], job);
+          return { notified: await notifyStatusChanged(db, payload.changeId) };
+        }
+        case 'post.merged': {
+          const payload = parsePayload(OutboxEvents['post.merged'], job);
+          return { notified: await notifyPostMerged(db, payload.mergeId) };
+        }
         default:
           throw new UnrecoverableError(`no handler for ${job.name}`);
       }
@@ -40,14 +87,15 @@ export async function startWorkers(services: Services): Promise<RunningWorkers> 
   );
 
   const maintenanceQueue = openQueue(QUEUES.maintenance, connection);
-  await maintenanceQueue.upsertJobScheduler('maintenance-prune', { every: 3_600_000 }, { name: 'maintenance.prune' });
+  for (const schedule of SCHEDULES) {
+    await maintenanceQueue.upsertJobScheduler(schedule.name, { every: schedule.everyMs }, { name: schedule.name });
+  }
   const maintenance = startQueueWorker(
     QUEUES.maintenance,
     async (job: Job) => {
-      if (job.name !== 'maintenance.prune') throw new UnrecoverableError(`no handler for ${job.name}`);
-      const windows = await pruneRateLimits(db);
-      const tokens = await db.deleteFrom('email_token').where('expires_at', '<', sql<Date>`now() - interval '7 days'`).executeTakeFirst();
-      return { rateLimitWindows: windows, emailTokens: Number(tokens.numDeletedRows) };
+      const schedule = SCHEDULES.find((candidate) => candidate.name === job.name);
+      if (!schedule) throw new UnrecoverableError(`no handler for ${job.name}`);
+      return schedule.run(services);
     },
     connection,
   );

@@ -5,5 +5,10 @@ import common from './en/common.js';
 import post from './en/post.js';
 import posts from './en/posts.js';
 import profile from './en/profile.js';
+import notifications from './en/notifications.js';
+import moderation from './en/moderation.js';
+import triage from './en/triage.js';
+import roadmap from './en/roadmap.js';
+import insights from './en/insights.js';
 
-export default { common, auth, account, admin, post, posts, profile };
+export default { common, auth, account, admin, post, posts, profile, notifications, moderation, triage, roadmap, insights };

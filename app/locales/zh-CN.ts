@@ -5,5 +5,10 @@ import common from './zh-CN/common.js';
 import post from './zh-CN/post.js';
 import posts from './zh-CN/posts.js';
 import profile from './zh-CN/profile.js';
+import notifications from './zh-CN/notifications.js';
+import moderation from './zh-CN/moderation.js';
+import triage from './zh-CN/triage.js';
+import roadmap from './zh-CN/roadmap.js';
+import insights from './zh-CN/insights.js';
 
-export default { common, auth, account, admin, post, posts, profile };
+export default { common, auth, account, admin, post, posts, profile, notifications, moderation, triage, roadmap, insights };

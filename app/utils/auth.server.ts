@@ -108,6 +108,7 @@ export const PERMISSIONS = {
   'admin.mailbox': ['admin'],
   'audit.read': ['auditor'],
   triage: ['triager', 'product_admin'],
+  moderate: ['triager', 'product_admin'],
   'product.admin': ['product_admin'],
   'finance.approve': ['finance_approver', 'finance_admin'],
   'finance.admin': ['finance_admin'],

@@ -23,6 +23,13 @@ export const SettingsSchema = z.object({
   tierWeightStandard: z.coerce.number().int().min(0).max(100).default(1),
   postsPerHour: z.coerce.number().int().min(1).max(1000).default(10),
   commentsPerHour: z.coerce.number().int().min(1).max(1000).default(60),
+  // A post untriaged for longer is flagged and lands in its triagers' daily digest.
+  triageSlaHours: z.coerce.number().int().min(1).max(24 * 30).default(48),
+  // Work mailboxes are read by others: by default a notification mail's subject
+  // names neither the vendor nor the post.
+  mailSubjectsNeutral: z
+    .preprocess((value) => (value === 'true' || value === 'on' ? true : value === 'false' ? false : value), z.boolean())
+    .default(true),
 });
 
 export type Settings = z.infer<typeof SettingsSchema>;

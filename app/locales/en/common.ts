@@ -18,6 +18,12 @@ export default {
     signup: 'Sign up',
     logout: 'Log out',
     menu: 'Menu',
+    roadmap: 'Roadmap',
+    triage: 'Triage',
+    insights: 'Insights',
+    moderation: 'Moderation',
+    notifications: 'Notifications',
+    unread: 'unread',
   },
   language: {
     label: 'Language',

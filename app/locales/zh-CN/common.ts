@@ -21,6 +21,12 @@ export default {
     signup: '注册',
     logout: '退出',
     menu: '菜单',
+    roadmap: '路线图',
+    triage: '分拣',
+    insights: '洞察',
+    moderation: '内容审核',
+    notifications: '通知',
+    unread: '未读',
   },
   language: {
     label: '语言',
