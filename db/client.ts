@@ -4,6 +4,10 @@ import type { Database } from './schema.js';
 
 export type Db = Kysely<Database>;
 
+// A DATE is a calendar day, not an instant: keep it as 'YYYY-MM-DD' instead of
+// a Date at local midnight, which shifts with the server's time zone.
+pg.types.setTypeParser(pg.types.builtins.DATE, (value) => value);
+
 /**
  * A Kysely handle over a `pg` pool. int8 stays a string (money is bigint
  * minor units; never parse it to a JS number globally).

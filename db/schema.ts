@@ -342,6 +342,7 @@ export interface PostMergeTable {
   source_post_id: string;
   target_post_id: string;
   source_status_before: PostStatus;
+  source_triaged_at_before: Timestamp | null;
   merged_by: string;
   merged_at: CreatedAt;
   undone_by: string | null;
@@ -375,6 +376,71 @@ export interface TriageDigestTable {
   user_id: string;
   sent_on: ColumnType<string, string, string>;
   post_count: number;
+}
+
+/** bigint minor units: read as a string (never a JS number), written as string or bigint. */
+type Minor = ColumnType<string, string | bigint, string | bigint>;
+
+export interface PoolTable {
+  id: string;
+  name: string;
+  currency: string;
+  budget_minor: Minor;
+  period_start: ColumnType<string, string, string>;
+  period_end: ColumnType<string, string, string>;
+  closed_at: Timestamp | null;
+  created_by: string;
+  created_at: CreatedAt;
+}
+
+export const LEDGER_ACCOUNT_KINDS = [
+  'funding',
+  'pool_available',
+  'pool_reserved',
+  'payee_payable',
+  'withholding_payable',
+  'paid_out',
+] as const;
+export type LedgerAccountKind = (typeof LEDGER_ACCOUNT_KINDS)[number];
+
+export interface LedgerAccountTable {
+  id: string;
+  pool_id: string | null;
+  kind: LedgerAccountKind;
+  currency: string;
+  balance_minor: ColumnType<string, never, never>;
+  may_go_negative: Generated<boolean>;
+}
+
+export const LEDGER_TRANSACTION_KINDS = [
+  'top_up',
+  'reserve',
+  'release',
+  'debit',
+  'settle',
+  'reverse_debit',
+  'reverse_settle',
+  'close',
+] as const;
+export type LedgerTransactionKind = (typeof LEDGER_TRANSACTION_KINDS)[number];
+
+export interface LedgerTransactionTable {
+  id: string;
+  kind: LedgerTransactionKind;
+  idempotency_key: string;
+  pool_id: string | null;
+  memo: string | null;
+  created_by: string | null;
+  created_at: CreatedAt;
+}
+
+export interface LedgerEntryTable {
+  id: Generated<string>;
+  transaction_id: string;
+  account_id: string;
+  currency: string;
+  amount_minor: Minor;
+  created_at: CreatedAt;
 }
 
 export interface Database {
@@ -411,5 +477,9 @@ export interface Database {
   post_merge_follow: PostMergeFollowTable;
   post_coauthor: PostCoauthorTable;
   triage_digest: TriageDigestTable;
+  pool: PoolTable;
+  ledger_account: LedgerAccountTable;
+  ledger_transaction: LedgerTransactionTable;
+  ledger_entry: LedgerEntryTable;
 }
 
