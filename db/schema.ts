@@ -24,11 +24,18 @@ export type Role = (typeof ROLES)[number];
 export const LOCALES = ['en', 'zh-CN'] as const;
 export type Locale = (typeof LOCALES)[number];
 
+export const REWARD_MODES = ['member', 'org', 'recognition'] as const;
+export type RewardMode = (typeof REWARD_MODES)[number];
+
 export interface OrgTable {
   id: string;
   name: string;
   value_tier: ValueTier;
   created_at: CreatedAt;
+  /** How the org's people may be rewarded; recognition only until its org admin consents to cash. */
+  reward_mode: Generated<RewardMode>;
+  reward_mode_set_by: string | null;
+  reward_mode_set_at: Timestamp | null;
 }
 
 export interface OrgDomainTable {
@@ -49,6 +56,7 @@ export interface AppUserTable {
   email_verified_at: Timestamp | null;
   disabled_at: Timestamp | null;
   created_at: CreatedAt;
+  hall_of_fame_opt_out: Generated<boolean>;
 }
 
 export interface UserRoleTable {
@@ -236,6 +244,8 @@ export const NOTIFICATION_KINDS = [
   'comment_hidden',
   'comment_restored',
   'post_merged',
+  'reward_approved',
+  'reward_paid',
 ] as const;
 export type NotificationKind = (typeof NOTIFICATION_KINDS)[number];
 
@@ -443,6 +453,81 @@ export interface LedgerEntryTable {
   created_at: CreatedAt;
 }
 
+export const REWARD_TRIGGERS = ['complaint_fixed', 'request_adopted', 'request_shipped'] as const;
+export type RewardTrigger = (typeof REWARD_TRIGGERS)[number];
+
+export interface RewardPolicyTable {
+  id: string;
+  version: number;
+  rules: ColumnType<unknown, string, never>;
+  note: string | null;
+  created_by: string | null;
+  created_at: CreatedAt;
+}
+
+export type NominationStatus = 'pending' | 'approved' | 'rejected' | 'cancelled';
+
+export interface NominationTable {
+  id: string;
+  post_id: string;
+  trigger: RewardTrigger;
+  policy_id: string;
+  pool_id: string | null;
+  currency: string;
+  computed_minor: Minor;
+  amount_minor: Minor;
+  impact_percent: number;
+  explanation: ColumnType<unknown, string, string>;
+  status: Generated<NominationStatus>;
+  proposed_by: string | null;
+  round: Generated<number>;
+  approvals_required: Generated<number>;
+  decided_at: Timestamp | null;
+  created_at: CreatedAt;
+  updated_at: UpdatedAt;
+}
+
+export interface NominationAdjustmentTable {
+  id: string;
+  nomination_id: string;
+  actor_id: string;
+  from_minor: Minor;
+  to_minor: Minor;
+  reason: string;
+  created_at: CreatedAt;
+}
+
+export type RewardStatus = 'nominated' | 'approved' | 'paying' | 'paid' | 'returned' | 'rejected' | 'cancelled' | 'recognised';
+
+export interface RewardTable {
+  id: string;
+  nomination_id: string;
+  beneficiary_id: string;
+  role: 'author' | 'coauthor';
+  currency: string;
+  gross_minor: Minor;
+  withheld_minor: Generated<string>;
+  net_minor: Generated<string>;
+  payout_mode: RewardMode | null;
+  status: Generated<RewardStatus>;
+  flagged_at: Timestamp | null;
+  flag_reason: string | null;
+  approved_at: Timestamp | null;
+  paid_at: Timestamp | null;
+  created_at: CreatedAt;
+  updated_at: UpdatedAt;
+}
+
+export interface NominationDecisionTable {
+  id: string;
+  nomination_id: string;
+  approver_id: string;
+  round: number;
+  decision: 'approve' | 'reject';
+  reason: string | null;
+  created_at: CreatedAt;
+}
+
 export interface Database {
   org: OrgTable;
   org_domain: OrgDomainTable;
@@ -481,5 +566,10 @@ export interface Database {
   ledger_account: LedgerAccountTable;
   ledger_transaction: LedgerTransactionTable;
   ledger_entry: LedgerEntryTable;
+  reward_policy: RewardPolicyTable;
+  nomination: NominationTable;
+  nomination_adjustment: NominationAdjustmentTable;
+  reward: RewardTable;
+  nomination_decision: NominationDecisionTable;
 }
 

@@ -5,6 +5,7 @@ import { notifyCommentCreated } from '../app/domain/notifications/notify-comment
 import { notifyPostMerged } from '../app/domain/notifications/notify-post-merged.server.js';
 import { notifyStatusChanged } from '../app/domain/notifications/notify-status-changed.server.js';
 import { sendNotificationMails } from '../app/domain/notifications/send-notification-mails.server.js';
+import { reconcileNominations } from '../app/domain/rewards/reconcile-nominations.server.js';
 import { runTriageSla } from '../app/domain/triage/run-triage-sla.server.js';
 import { OutboxEvents } from '../app/domain/outbox/write-outbox.server.js';
 import { pruneRateLimits } from '../app/utils/rate-limit.server.js';
@@ -72,7 +73,9 @@ export async function startWorkers(services: Services): Promise<RunningWorkers> 
         }
         case 'post.status_changed': {
           const payload = parsePayload(OutboxEvents['post.status_changed'], job);
-          return { notified: await notifyStatusChanged(db, payload.changeId) };
+          // Both steps are idempotent, so a retry after either fails is safe.
+          const adoption = await reconcileNominations(db, payload.postId);
+          return { adoption, notified: await notifyStatusChanged(db, payload.changeId) };
         }
         case 'post.merged': {
           const payload = parsePayload(OutboxEvents['post.merged'], job);

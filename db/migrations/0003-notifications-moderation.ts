@@ -11,7 +11,7 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn('kind', 'text', (col) =>
       col
         .notNull()
-        .check(sql`kind IN ('reply', 'comment', 'status_changed', 'post_hidden', 'post_restored', 'comment_hidden', 'comment_restored', 'post_merged')`),
+        .check(sql`kind IN ('reply', 'comment', 'status_changed', 'post_hidden', 'post_restored', 'comment_hidden', 'comment_restored', 'post_merged', 'reward_approved', 'reward_paid')`),
     )
     .addColumn('post_id', 'text', (col) => col.references('post.id').onDelete('cascade'))
     .addColumn('comment_id', 'text', (col) => col.references('comment.id').onDelete('cascade'))
@@ -81,7 +81,9 @@ export async function up(db: Kysely<any>): Promise<void> {
     .execute();
   await sql`CREATE UNIQUE INDEX moderation_case_open_unique
     ON moderation_case (post_id, coalesce(comment_id, '')) WHERE resolved_at IS NULL`.execute(db);
-  await sql`CREATE INDEX moderation_case_queue_idx ON moderation_case (first_reported_at) WHERE resolved_at IS NULL`.execute(db);
+  // The queue's order: most reported first, then the oldest, keyset-paged.
+  await sql`CREATE INDEX moderation_case_queue_idx
+    ON moderation_case (report_count DESC, first_reported_at, id) WHERE resolved_at IS NULL`.execute(db);
   await sql`ALTER TABLE report ADD CONSTRAINT report_case_fk FOREIGN KEY (case_id) REFERENCES moderation_case (id) ON DELETE CASCADE`.execute(
     db,
   );
@@ -90,9 +92,14 @@ export async function up(db: Kysely<any>): Promise<void> {
   // Who hid an item is in the audit log; the reason is shown to the author.
   await db.schema.alterTable('post').addColumn('hidden_by', 'text', (col) => col.references('app_user.id')).execute();
   await db.schema.alterTable('comment').addColumn('hidden_by', 'text', (col) => col.references('app_user.id')).execute();
+  // The moderators' list of hidden items, newest first, keyset-paged.
+  await sql`CREATE INDEX post_hidden_idx ON post (hidden_at DESC, id DESC) WHERE hidden_at IS NOT NULL`.execute(db);
+  await sql`CREATE INDEX comment_hidden_idx ON comment (hidden_at DESC, id DESC) WHERE hidden_at IS NOT NULL`.execute(db);
 }
 
 export async function down(db: Kysely<any>): Promise<void> {
+  await sql`DROP INDEX IF EXISTS comment_hidden_idx`.execute(db);
+  await sql`DROP INDEX IF EXISTS post_hidden_idx`.execute(db);
   await db.schema.alterTable('comment').dropColumn('hidden_by').execute();
   await db.schema.alterTable('post').dropColumn('hidden_by').execute();
   for (const table of ['report', 'moderation_case', 'notification_mail_log', 'mail_preference', 'notification']) {

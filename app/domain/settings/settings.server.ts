@@ -6,6 +6,8 @@ import { writeAudit } from '../audit/write-audit.server.js';
 
 type Executor = Kysely<Database> | Transaction<Database>;
 
+const MinorSetting = z.string().regex(/^\d{1,15}$/, 'an amount in minor units');
+
 /** Every setting with its type and default; the settings table holds overrides. */
 export const SettingsSchema = z.object({
   anonymityThreshold: z.coerce.number().int().min(2).max(1000).default(5),
@@ -25,6 +27,13 @@ export const SettingsSchema = z.object({
   commentsPerHour: z.coerce.number().int().min(1).max(1000).default(60),
   // A post untriaged for longer is flagged and lands in its triagers' daily digest.
   triageSlaHours: z.coerce.number().int().min(1).max(24 * 30).default(48),
+  // Money settings are minor units of the policy currency, kept as digit
+  // strings: JSON has no bigint and money is never a float.
+  twoApproverThresholdMinor: MinorSetting.default('5000000'),
+  perPersonCapMinor: MinorSetting.default('20000000'),
+  lowBalanceThresholdMinor: MinorSetting.default('10000000'),
+  // Withheld from each cash reward (e.g. 20% for incidental income), in percent.
+  withholdingPercent: z.coerce.number().int().min(0).max(60).default(20),
   // Work mailboxes are read by others: by default a notification mail's subject
   // names neither the vendor nor the post.
   mailSubjectsNeutral: z
