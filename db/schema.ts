@@ -71,6 +71,8 @@ export interface IdentityVaultTable {
   kind: 'profile' | 'payout';
   sealed: Buffer;
   key_version: Generated<number>;
+  /** Payout details only: the last four characters of the account, for "•••• 1234". */
+  last4: string | null;
   updated_at: UpdatedAt;
 }
 
@@ -131,6 +133,7 @@ export interface OutboxTable {
   created_at: CreatedAt;
   claimed_until: Timestamp | null;
   enqueued_at: Timestamp | null;
+  processed_at: Timestamp | null;
 }
 
 export interface DevMailTable {
@@ -528,6 +531,55 @@ export interface NominationDecisionTable {
   created_at: CreatedAt;
 }
 
+export interface OrgPayoutVaultTable {
+  org_id: string;
+  sealed: Buffer;
+  last4: string;
+  updated_by: string | null;
+  updated_at: UpdatedAt;
+}
+
+export type PaymentBatchStatus = 'open' | 'exported' | 'sent' | 'reconciled';
+
+export interface PaymentBatchTable {
+  id: string;
+  currency: string;
+  status: Generated<PaymentBatchStatus>;
+  created_at: CreatedAt;
+  exported_at: Timestamp | null;
+  exported_by: string | null;
+  sent_at: Timestamp | null;
+  sent_by: string | null;
+  reconciled_at: Timestamp | null;
+}
+
+export const PAYOUT_ADAPTERS = ['bank_batch', 'webhook'] as const;
+export type PayoutAdapterName = (typeof PAYOUT_ADAPTERS)[number];
+export type PaymentStatus = 'pending' | 'debited' | 'submitted' | 'paid' | 'returned' | 'failed';
+
+export interface PaymentTable {
+  id: string;
+  reward_id: string;
+  idempotency_key: string;
+  adapter: PayoutAdapterName;
+  status: Generated<PaymentStatus>;
+  pool_id: string;
+  currency: string;
+  gross_minor: Minor;
+  withheld_minor: Minor;
+  net_minor: Minor;
+  payee_kind: 'member' | 'org';
+  batch_id: string | null;
+  provider_reference: string | null;
+  failure_reason: string | null;
+  created_at: CreatedAt;
+  debited_at: Timestamp | null;
+  submitted_at: Timestamp | null;
+  paid_at: Timestamp | null;
+  returned_at: Timestamp | null;
+  updated_at: UpdatedAt;
+}
+
 export interface Database {
   org: OrgTable;
   org_domain: OrgDomainTable;
@@ -571,5 +623,8 @@ export interface Database {
   nomination_adjustment: NominationAdjustmentTable;
   reward: RewardTable;
   nomination_decision: NominationDecisionTable;
+  org_payout_vault: OrgPayoutVaultTable;
+  payment_batch: PaymentBatchTable;
+  payment: PaymentTable;
 }
 

@@ -29,6 +29,7 @@ export function queueConnection(env: { REDIS_URL?: string; DATABASE_URL: string;
 export const QUEUES = {
   events: 'events',
   maintenance: 'maintenance',
+  payouts: 'payouts',
 } as const;
 
 const DEFAULT_JOB_OPTIONS: JobsOptions = {

@@ -8,10 +8,31 @@ import { sendNotificationMails } from '../app/domain/notifications/send-notifica
 import { reconcileNominations } from '../app/domain/rewards/reconcile-nominations.server.js';
 import { runTriageSla } from '../app/domain/triage/run-triage-sla.server.js';
 import { OutboxEvents } from '../app/domain/outbox/write-outbox.server.js';
+import { createPayoutAdapter } from '../app/domain/payouts/adapters.server.js';
+import { runPayout } from '../app/domain/payouts/run-payout.server.js';
 import { pruneRateLimits } from '../app/utils/rate-limit.server.js';
 import type { Services } from '../server/services.js';
 import { relayOutbox } from './outbox-relay.js';
-import { openQueue, QUEUES, queueConnection, startQueueWorker } from './queue.js';
+import { enqueuePayouts, reconcileQueues } from './payouts.js';
+import { type AppQueue, openQueue, QUEUES, queueConnection, startQueueWorker } from './queue.js';
+
+/**
+ * Lock and stall settings for the payout worker. A job's lock lasts 6 s and is
+ * renewed every 3 s while its worker lives; every 2 s a worker looks for jobs
+ * whose lock lapsed. A worker killed mid-job therefore has its job picked up
+ * again within about 8 s (under the 10 s promise). Being stalled is not
+ * counted against a job (maxStalledCount is large): every payout step is
+ * idempotent, and giving up on a payment would be worse than retrying it.
+ */
+export const PAYOUT_WORKER_OPTIONS = { lockDuration: 6_000, stalledInterval: 2_000, maxStalledCount: 1_000 } as const;
+/**
+ * Jobs per queue per process. Each payout or event job holds at most one
+ * database connection at a time (the adapter call happens with none open), so
+ * with events 4 + payouts 4 + maintenance 1 + the relay 1 the default pool of
+ * 10 cannot starve; a job never waits for a second connection while holding one.
+ */
+const EVENT_CONCURRENCY = 4;
+const PAYOUT_CONCURRENCY = 4;
 
 const RELAY_INTERVAL_MS = 500;
 
@@ -24,11 +45,19 @@ interface Schedule {
 
 const SCHEDULES: Schedule[] = [
   {
+    name: 'queues.reconcile',
+    everyMs: 60_000,
+    run: (services) => reconcileQueues(services.db, payoutsQueueOf(services)),
+  },
+  {
     name: 'maintenance.prune',
     everyMs: 3_600_000,
     async run({ db }) {
       const windows = await pruneRateLimits(db);
-      const tokens = await db.deleteFrom('email_token').where('expires_at', '<', sql<Date>`now() - interval '7 days'`).executeTakeFirst();
+      const tokens = await db
+        .deleteFrom('email_token')
+        .where('expires_at', '<', sql<Date>`now() - interval '7 days'`)
+        .executeTakeFirst();
       return { rateLimitWindows: windows, emailTokens: Number(tokens.numDeletedRows) };
     },
   },
@@ -57,36 +86,80 @@ export interface RunningWorkers {
 export async function startWorkers(services: Services): Promise<RunningWorkers> {
   const { db, logger, env } = services;
   const connection = queueConnection(env);
+  const payoutsQueue = payoutsQueueOf(services);
+  const adapter = createPayoutAdapter(db, env);
 
   const events = startQueueWorker(
     QUEUES.events,
     async (job: Job) => {
-      switch (job.name) {
-        case 'user.roles_changed': {
-          const payload = parsePayload(OutboxEvents['user.roles_changed'], job);
-          await notifyRolesChanged(db, services.vaultKeys, services.mailer, payload.userId);
-          return;
-        }
-        case 'comment.created': {
-          const payload = parsePayload(OutboxEvents['comment.created'], job);
-          return { notified: await notifyCommentCreated(db, payload.commentId) };
-        }
-        case 'post.status_changed': {
-          const payload = parsePayload(OutboxEvents['post.status_changed'], job);
-          // Both steps are idempotent, so a retry after either fails is safe.
-          const adoption = await reconcileNominations(db, payload.postId);
-          return { adoption, notified: await notifyStatusChanged(db, payload.changeId) };
-        }
-        case 'post.merged': {
-          const payload = parsePayload(OutboxEvents['post.merged'], job);
-          return { notified: await notifyPostMerged(db, payload.mergeId) };
-        }
-        default:
-          throw new UnrecoverableError(`no handler for ${job.name}`);
+      const result = await handleEvent(job);
+      // Handled: the reconciler will not hand this event to the queue again.
+      if (typeof job.data?.outboxId === 'string') {
+        await db.updateTable('outbox').set({ processed_at: new Date() }).where('id', '=', job.data.outboxId).execute();
       }
+      return result;
     },
     connection,
-    { concurrency: 4 },
+    { concurrency: EVENT_CONCURRENCY },
+  );
+
+  async function handleEvent(job: Job): Promise<unknown> {
+    switch (job.name) {
+      case 'user.roles_changed': {
+        const payload = parsePayload(OutboxEvents['user.roles_changed'], job);
+        await notifyRolesChanged(db, services.vaultKeys, services.mailer, payload.userId);
+        return;
+      }
+      case 'comment.created': {
+        const payload = parsePayload(OutboxEvents['comment.created'], job);
+        return { notified: await notifyCommentCreated(db, payload.commentId) };
+      }
+      case 'post.status_changed': {
+        const payload = parsePayload(OutboxEvents['post.status_changed'], job);
+        // Both steps are idempotent, so a retry after either fails is safe.
+        const adoption = await reconcileNominations(db, payload.postId);
+        return { adoption, notified: await notifyStatusChanged(db, payload.changeId) };
+      }
+      case 'post.merged': {
+        const payload = parsePayload(OutboxEvents['post.merged'], job);
+        // A merged duplicate no longer earns rewards of its own; its author shares the target's.
+        const merge = await db
+          .selectFrom('post_merge')
+          .select('source_post_id')
+          .where('id', '=', payload.mergeId)
+          .executeTakeFirst();
+        const adoption = merge ? await reconcileNominations(db, merge.source_post_id) : null;
+        return { adoption, notified: await notifyPostMerged(db, payload.mergeId) };
+      }
+      case 'reward.approved': {
+        const payload = parsePayload(OutboxEvents['reward.approved'], job);
+        const rewards = await db
+          .selectFrom('reward')
+          .select('id')
+          .where('nomination_id', '=', payload.nominationId)
+          .where('status', '=', 'approved')
+          .where('payout_mode', 'in', ['member', 'org'])
+          .execute();
+        await enqueuePayouts(
+          payoutsQueue,
+          rewards.map((reward) => reward.id),
+        );
+        return { enqueued: rewards.length };
+      }
+      default:
+        throw new UnrecoverableError(`no handler for ${job.name}`);
+    }
+  }
+
+  const payouts = startQueueWorker(
+    QUEUES.payouts,
+    async (job: Job) => {
+      const rewardId: unknown = job.data?.rewardId;
+      if (typeof rewardId !== 'string') throw new UnrecoverableError('bad payload for payout.run');
+      return { state: await runPayout({ db, keys: services.vaultKeys, adapter }, rewardId) };
+    },
+    connection,
+    { concurrency: PAYOUT_CONCURRENCY, ...PAYOUT_WORKER_OPTIONS },
   );
 
   const maintenanceQueue = openQueue(QUEUES.maintenance, connection);
@@ -103,7 +176,7 @@ export async function startWorkers(services: Services): Promise<RunningWorkers> 
     connection,
   );
 
-  for (const worker of [events, maintenance]) {
+  for (const worker of [events, payouts, maintenance]) {
     worker.on('failed', (job, error) => logger.warn({ job: job?.name, jobId: job?.id, err: error.message }, 'job failed'));
     worker.on('error', (error) => logger.warn({ err: error.message }, 'worker error'));
   }
@@ -131,10 +204,24 @@ export async function startWorkers(services: Services): Promise<RunningWorkers> 
       clearInterval(relayTimer);
       await relaying;
       // Worker.close() waits for the jobs in progress to finish.
-      await Promise.all([events.close(), maintenance.close()]);
-      await maintenanceQueue.close();
+      await Promise.all([events.close(), payouts.close(), maintenance.close()]);
+      await Promise.all([maintenanceQueue.close(), payoutsQueue.close()]);
+      payoutsQueues.delete(services);
     },
   };
+}
+
+const payoutsQueues = new WeakMap<Services, AppQueue>();
+
+/** One payouts queue handle per process's services, shared by the events handler and the reconciler. */
+function payoutsQueueOf(services: Services): AppQueue {
+  let queue = payoutsQueues.get(services);
+  if (!queue) {
+    queue = openQueue(QUEUES.payouts, queueConnection(services.env));
+    queue.on('error', (error) => services.logger.warn({ err: error.message }, 'queue error'));
+    payoutsQueues.set(services, queue);
+  }
+  return queue;
 }
 
 function parsePayload<T>(schema: { safeParse(value: unknown): { success: true; data: T } | { success: false } }, job: Job): T {

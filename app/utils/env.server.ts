@@ -38,6 +38,16 @@ const EnvSchema = z.object({
     .enum(['true', 'false'])
     .default('false')
     .transform((value) => value === 'true'),
+  // How approved rewards are paid: a bank file finance exports (default), or a
+  // payment provider reached by signed webhooks (docs/decisions/0014-payouts.md).
+  PAYOUT_ADAPTER: z.enum(['bank_batch', 'webhook']).default('bank_batch'),
+  PAYOUT_WEBHOOK_URL: z.url({ message: 'must be the payment provider’s absolute URL' }).optional(),
+  PAYOUT_WEBHOOK_SECRET: z.string().min(32, 'must be at least 32 characters (openssl rand -hex 32)').optional(),
+}).superRefine((env, context) => {
+  if (env.PAYOUT_ADAPTER !== 'webhook') return;
+  for (const name of ['PAYOUT_WEBHOOK_URL', 'PAYOUT_WEBHOOK_SECRET'] as const) {
+    if (!env[name]) context.addIssue({ code: 'custom', path: [name], message: 'is missing (needed when PAYOUT_ADAPTER=webhook)' });
+  }
 });
 
 export type Env = z.infer<typeof EnvSchema>;

@@ -15,6 +15,8 @@ export const OutboxEvents = {
   'post.status_changed': z.object({ postId: z.string(), changeId: z.string() }),
   /** A duplicate was merged into a target; the duplicate's followers hear where it went. */
   'post.merged': z.object({ mergeId: z.string() }),
+  /** A nomination's final approval reserved money: its cash rewards go to the payout queue. */
+  'reward.approved': z.object({ nominationId: z.string() }),
 } as const;
 
 export type OutboxTopic = keyof typeof OutboxEvents;

@@ -7,6 +7,7 @@ import { writeAudit } from '../audit/write-audit.server.js';
 import { DomainError, isDomainError } from '../errors.js';
 import { postLedgerTransaction } from '../ledger/ledger.server.js';
 import { createNotifications } from '../notifications/create-notifications.server.js';
+import { writeOutbox } from '../outbox/write-outbox.server.js';
 import { getSettings } from '../settings/settings.server.js';
 import { getPolicy } from './current-policy.server.js';
 import { coauthorShare, tierRange } from './policy.js';
@@ -237,16 +238,22 @@ async function isMakerOrBeneficiary(
 }
 
 async function approveAndReserve(trx: Transaction<Database>, actor: Actor, nomination: LockedNomination): Promise<void> {
-  const poolId = nomination.pool_id ?? (await currentPoolId(trx, nomination.currency));
-  const pool =
-    poolId &&
-    (await trx
+  // A nomination made under a pool whose period has since closed draws from
+  // the current one instead: nominations never draw from a closed pool.
+  const openPool = (id: string) =>
+    trx
       .selectFrom('pool')
-      .select(['id', 'currency', 'closed_at', 'period_start', 'period_end'])
-      .where('id', '=', poolId)
+      .select(['id', 'currency'])
+      .where('id', '=', id)
       .where('closed_at', 'is', null)
+      .where('period_start', '<=', sql<string>`current_date`)
       .where('period_end', '>=', sql<string>`current_date`)
-      .executeTakeFirst());
+      .executeTakeFirst();
+  let pool = nomination.pool_id ? await openPool(nomination.pool_id) : undefined;
+  if (!pool) {
+    const current = await currentPoolId(trx, nomination.currency);
+    pool = current ? await openPool(current) : undefined;
+  }
   if (!pool || pool.currency !== nomination.currency) throw new DomainError<NominationError>('no_open_pool', undefined, 409);
 
   const settings = await getSettings(trx);
@@ -322,6 +329,7 @@ async function approveAndReserve(trx: Transaction<Database>, actor: Actor, nomin
     .set({ status: 'approved', pool_id: pool.id, decided_at: sql<Date>`now()`, updated_at: sql<Date>`now()` })
     .where('id', '=', nomination.id)
     .execute();
+  await writeOutbox(trx, 'reward.approved', { nominationId: nomination.id });
   await createNotifications(
     trx,
     `reward-approved:${nomination.id}:${nomination.round}`,
