@@ -34,21 +34,25 @@ export async function relayOutbox(db: Db, queue: AppQueue): Promise<number> {
     RETURNING id, topic, payload`.execute(db);
   if (claimed.rows.length === 0) return 0;
 
-  await queue.addBulk(
-    claimed.rows.map((row) => ({
-      name: row.topic,
-      data: { outboxId: row.id, ...(row.payload as object) },
-      opts: { jobId: outboxJobId(row.id) },
-    })),
-  );
+  const ids = claimed.rows.map((row) => row.id);
+  try {
+    await queue.addBulk(
+      claimed.rows.map((row) => ({
+        name: row.topic,
+        data: { outboxId: row.id, ...(row.payload as object) },
+        opts: { jobId: outboxJobId(row.id) },
+      })),
+    );
+  } catch (error) {
+    // The queue is unreachable: give the rows back at once rather than
+    // leaving them leased until the lease runs out.
+    await db.updateTable('outbox').set({ claimed_until: null }).where('id', 'in', ids).execute();
+    throw error;
+  }
   await db
     .updateTable('outbox')
     .set({ enqueued_at: new Date() })
-    .where(
-      'id',
-      'in',
-      claimed.rows.map((row) => row.id),
-    )
+    .where('id', 'in', ids)
     .execute();
   return claimed.rows.length;
 }

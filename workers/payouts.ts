@@ -25,16 +25,20 @@ export async function enqueuePayouts(queue: AppQueue, rewardIds: readonly string
  * but never handled (the queue lost them, e.g. Redis restarted empty) go back
  * to the relay; rewards approved but not paid are enqueued again.
  */
-export async function reconcileQueues(db: Db, payoutsQueue: AppQueue): Promise<{ outbox: number; payouts: number }> {
+export async function reconcileQueues(
+  db: Db,
+  payoutsQueue: AppQueue,
+  staleAfterSeconds = STALE_AFTER_SECONDS,
+): Promise<{ outbox: number; payouts: number }> {
   const requeued = await sql`
     UPDATE outbox SET enqueued_at = NULL, claimed_until = NULL
-    WHERE processed_at IS NULL AND enqueued_at < now() - make_interval(secs => ${STALE_AFTER_SECONDS})`.execute(db);
+    WHERE processed_at IS NULL AND enqueued_at < now() - make_interval(secs => ${staleAfterSeconds})`.execute(db);
   const unpaid = await db
     .selectFrom('reward')
     .select('id')
     .where('status', 'in', ['approved', 'paying'])
     .where('payout_mode', 'in', ['member', 'org'])
-    .where('updated_at', '<', sql<Date>`now() - make_interval(secs => ${STALE_AFTER_SECONDS})`)
+    .where('updated_at', '<', sql<Date>`now() - make_interval(secs => ${staleAfterSeconds})`)
     .orderBy('updated_at')
     .limit(1000)
     .execute();

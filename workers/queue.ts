@@ -41,7 +41,11 @@ const DEFAULT_JOB_OPTIONS: JobsOptions = {
 
 function redisClient(url: string): Redis {
   // Workers block on Redis; BullMQ requires unlimited retries per request.
-  return new Redis(url, { maxRetriesPerRequest: null, lazyConnect: false });
+  const client = new Redis(url, { maxRetriesPerRequest: null, lazyConnect: false });
+  // While Redis is away ioredis reconnects on its own; the queue or worker
+  // using this client reports the outage through its own 'error' event.
+  client.on('error', () => undefined);
+  return client;
 }
 
 // Queues and workers on either backend; the backend type parameter differs,

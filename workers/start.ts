@@ -13,7 +13,7 @@ import { runPayout } from '../app/domain/payouts/run-payout.server.js';
 import { pruneRateLimits } from '../app/utils/rate-limit.server.js';
 import type { Services } from '../server/services.js';
 import { relayOutbox } from './outbox-relay.js';
-import { enqueuePayouts, reconcileQueues } from './payouts.js';
+import { enqueuePayouts, reconcileQueues, STALE_AFTER_SECONDS } from './payouts.js';
 import { type AppQueue, openQueue, QUEUES, queueConnection, startQueueWorker } from './queue.js';
 
 /**
@@ -44,11 +44,6 @@ interface Schedule {
 }
 
 const SCHEDULES: Schedule[] = [
-  {
-    name: 'queues.reconcile',
-    everyMs: 60_000,
-    run: (services) => reconcileQueues(services.db, payoutsQueueOf(services)),
-  },
   {
     name: 'maintenance.prune',
     everyMs: 3_600_000,
@@ -83,7 +78,17 @@ export interface RunningWorkers {
  * processor and the scheduled maintenance. Composed explicitly by
  * workers/main.ts (production) or server/embedded.ts (one process).
  */
-export async function startWorkers(services: Services): Promise<RunningWorkers> {
+export interface WorkerOptions {
+  /** How often this process reconciles the queues with the database (and re-creates lost schedules). */
+  reconcileEveryMs?: number;
+  /** How long work may sit unhandled before the reconciler hands it to the queue again. */
+  staleAfterSeconds?: number;
+}
+
+export async function startWorkers(
+  services: Services,
+  { reconcileEveryMs = 60_000, staleAfterSeconds = STALE_AFTER_SECONDS }: WorkerOptions = {},
+): Promise<RunningWorkers> {
   const { db, logger, env } = services;
   const connection = queueConnection(env);
   const payoutsQueue = payoutsQueueOf(services);
@@ -163,9 +168,16 @@ export async function startWorkers(services: Services): Promise<RunningWorkers> 
   );
 
   const maintenanceQueue = openQueue(QUEUES.maintenance, connection);
-  for (const schedule of SCHEDULES) {
-    await maintenanceQueue.upsertJobScheduler(schedule.name, { every: schedule.everyMs }, { name: schedule.name });
-  }
+  maintenanceQueue.on('error', (error) => logger.warn({ err: error.message }, 'queue error'));
+  // Schedules live in the queue backend: upserted at start and again on every
+  // reconcile, so a Redis that restarted empty gets them back.
+  const upsertSchedules = () =>
+    Promise.all(
+      SCHEDULES.map((schedule) =>
+        maintenanceQueue.upsertJobScheduler(schedule.name, { every: schedule.everyMs }, { name: schedule.name }),
+      ),
+    );
+  await upsertSchedules();
   const maintenance = startQueueWorker(
     QUEUES.maintenance,
     async (job: Job) => {
@@ -197,12 +209,29 @@ export async function startWorkers(services: Services): Promise<RunningWorkers> 
     });
   }, RELAY_INTERVAL_MS);
 
+  // The reconciler runs on a timer of its own, not as a queued job: it is what
+  // repairs a queue that lost its data, so it must not depend on that queue.
+  let reconciling: Promise<unknown> = Promise.resolve();
+  const reconcileTimer = setInterval(() => {
+    reconciling = reconciling.then(async () => {
+      if (stopped) return;
+      try {
+        const repaired = await reconcileQueues(db, payoutsQueue, staleAfterSeconds);
+        await upsertSchedules();
+        if (repaired.outbox + repaired.payouts > 0) logger.info(repaired, 'queues reconciled with the database');
+      } catch (error) {
+        logger.warn({ err: (error as Error).message }, 'reconciling queues failed; will retry');
+      }
+    });
+  }, reconcileEveryMs);
+
   logger.info('workers started');
   return {
     async close() {
       stopped = true;
       clearInterval(relayTimer);
-      await relaying;
+      clearInterval(reconcileTimer);
+      await Promise.all([relaying, reconciling]);
       // Worker.close() waits for the jobs in progress to finish.
       await Promise.all([events.close(), payouts.close(), maintenance.close()]);
       await Promise.all([maintenanceQueue.close(), payoutsQueue.close()]);
