@@ -9,7 +9,10 @@ import { reconcileNominations } from '../app/domain/rewards/reconcile-nomination
 import { runTriageSla } from '../app/domain/triage/run-triage-sla.server.js';
 import { OutboxEvents } from '../app/domain/outbox/write-outbox.server.js';
 import { createPayoutAdapter } from '../app/domain/payouts/adapters.server.js';
+import { comparePaymentsWithLedger } from '../app/domain/payouts/compare-payments-with-ledger.server.js';
 import { runPayout } from '../app/domain/payouts/run-payout.server.js';
+import { alertLowBalance } from '../app/domain/pools/alert-low-balance.server.js';
+import { closeFinishedPools } from '../app/domain/pools/close-finished-pools.server.js';
 import { pruneRateLimits } from '../app/utils/rate-limit.server.js';
 import type { Services } from '../server/services.js';
 import { relayOutbox } from './outbox-relay.js';
@@ -44,6 +47,17 @@ interface Schedule {
 }
 
 const SCHEDULES: Schedule[] = [
+  {
+    // Hourly, so a period that ended at midnight is closed early the next morning.
+    name: 'pools.close',
+    everyMs: 3_600_000,
+    run: ({ db, vaultKeys, mailer }) => closeFinishedPools(db, vaultKeys, mailer),
+  },
+  {
+    name: 'payments.compare',
+    everyMs: 24 * 3_600_000,
+    run: ({ db, vaultKeys, mailer }) => comparePaymentsWithLedger(db, vaultKeys, mailer),
+  },
   {
     name: 'maintenance.prune',
     everyMs: 3_600_000,
@@ -150,6 +164,10 @@ export async function startWorkers(
           rewards.map((reward) => reward.id),
         );
         return { enqueued: rewards.length };
+      }
+      case 'pool.low_balance': {
+        const payload = parsePayload(OutboxEvents['pool.low_balance'], job);
+        return { mailed: await alertLowBalance(db, services.vaultKeys, services.mailer, payload.poolId) };
       }
       default:
         throw new UnrecoverableError(`no handler for ${job.name}`);

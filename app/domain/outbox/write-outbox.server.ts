@@ -17,6 +17,8 @@ export const OutboxEvents = {
   'post.merged': z.object({ mergeId: z.string() }),
   /** A nomination's final approval reserved money: its cash rewards go to the payout queue. */
   'reward.approved': z.object({ nominationId: z.string() }),
+  /** A pool's available balance fell below the low-balance threshold: finance admins are told. */
+  'pool.low_balance': z.object({ poolId: z.string() }),
 } as const;
 
 export type OutboxTopic = keyof typeof OutboxEvents;

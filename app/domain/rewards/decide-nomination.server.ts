@@ -5,7 +5,7 @@ import { randomId } from '../../utils/crypto.server.js';
 import type { Actor } from '../admin/actor.server.js';
 import { writeAudit } from '../audit/write-audit.server.js';
 import { DomainError, isDomainError } from '../errors.js';
-import { postLedgerTransaction } from '../ledger/ledger.server.js';
+import { getPoolBalances, postLedgerTransaction } from '../ledger/ledger.server.js';
 import { createNotifications } from '../notifications/create-notifications.server.js';
 import { writeOutbox } from '../outbox/write-outbox.server.js';
 import { getSettings } from '../settings/settings.server.js';
@@ -330,6 +330,13 @@ async function approveAndReserve(trx: Transaction<Database>, actor: Actor, nomin
     .where('id', '=', nomination.id)
     .execute();
   await writeOutbox(trx, 'reward.approved', { nominationId: nomination.id });
+  // Crossing below the threshold, not every approval below it, raises the alert.
+  const reservedNow = rewards.reduce((sum, reward) => (reward.reward_mode && reward.reward_mode !== 'recognition' ? sum + BigInt(reward.gross_minor) : sum), 0n);
+  const available = BigInt((await getPoolBalances(trx, pool.id)).available);
+  const threshold = BigInt(settings.lowBalanceThresholdMinor);
+  if (available < threshold && available + reservedNow >= threshold) {
+    await writeOutbox(trx, 'pool.low_balance', { poolId: pool.id });
+  }
   await createNotifications(
     trx,
     `reward-approved:${nomination.id}:${nomination.round}`,
