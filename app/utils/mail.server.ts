@@ -6,6 +6,8 @@ export interface OutgoingMail {
   to: string;
   subject: string;
   text: string;
+  /** Extra headers such as List-Unsubscribe; SMTP only (the dev mailbox keeps none). */
+  headers?: Record<string, string>;
 }
 
 export interface Mailer {
@@ -74,6 +76,6 @@ export function createMailer(options: {
 function smtpSender(smtpUrl: string, from: string): Mailer['send'] {
   const transport = nodemailer.createTransport(smtpUrl);
   return async (mail) => {
-    await transport.sendMail({ from, to: mail.to, subject: mail.subject, text: mail.text });
+    await transport.sendMail({ from, to: mail.to, subject: mail.subject, text: mail.text, headers: mail.headers });
   };
 }

@@ -5,6 +5,7 @@ import { randomId } from '../../utils/crypto.server.js';
 import type { Actor } from '../admin/actor.server.js';
 import { renderMarkdown } from '../content/markdown.server.js';
 import { DomainError } from '../errors.js';
+import { writeOutbox } from '../outbox/write-outbox.server.js';
 import { lockPostForAction, type PostActionError } from '../posts/get-post.server.js';
 import { COMMENT_MAX_LENGTH } from './limits.js';
 
@@ -73,6 +74,8 @@ export async function addComment(db: Kysely<Database>, actor: Actor, input: AddC
       .set({ comment_count: sql<number>`comment_count + 1` })
       .where('id', '=', postId)
       .execute();
+    // Followers and the replied-to author hear of it through the worker.
+    await writeOutbox(trx, 'comment.created', { commentId: id });
   });
   return { id };
 }
