@@ -44,7 +44,16 @@ export function PostDay({ day }: { day: string }) {
 }
 
 /** What the compose check found, named, with a way to post anyway. */
-export function IdentityWarning({ kinds, children }: { kinds: readonly IdentifyingKind[]; children?: ReactNode }) {
+export function IdentityWarning({
+  kinds,
+  bodyKey = 'posts.compose.identityBody',
+  children,
+}: {
+  kinds: readonly IdentifyingKind[];
+  /** The sentence naming what was found; the edit page says "save" where compose says "post". */
+  bodyKey?: string;
+  children?: ReactNode;
+}) {
   const { t } = useTranslation();
   if (kinds.length === 0) return null;
   const found = kinds.map((kind) => t(`posts.compose.identityKinds.${kind}`)).join(t('posts.compose.identityListSeparator'));
@@ -53,8 +62,25 @@ export function IdentityWarning({ kinds, children }: { kinds: readonly Identifyi
       <p>
         <strong>{t('posts.compose.identityTitle')}</strong>
       </p>
-      <p>{t('posts.compose.identityBody', { found })}</p>
+      <p>{t(bodyKey, { found })}</p>
       {children}
     </div>
+  );
+}
+
+/** The draft as it will read, rendered and sanitised on the server; nothing until a preview is asked for. */
+export function DraftPreview({ html }: { html: string | null | undefined }) {
+  const { t } = useTranslation();
+  if (html === null || html === undefined) return null;
+  return (
+    <section className="post-preview" aria-labelledby="preview-heading">
+      <h2 id="preview-heading">{t('posts.compose.previewTitle')}</h2>
+      {html ? (
+        // Rendered and sanitised on the server by renderMarkdown.
+        <div className="prose" dangerouslySetInnerHTML={{ __html: html }} />
+      ) : (
+        <p className="muted">{t('posts.compose.previewEmpty')}</p>
+      )}
+    </section>
   );
 }

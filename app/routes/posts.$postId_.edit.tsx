@@ -1,4 +1,4 @@
-import { getFormProps, useForm } from '@conform-to/react';
+import { getFormProps, type SubmissionResult, useForm } from '@conform-to/react';
 import { getZodConstraint, parseWithZod } from '@conform-to/zod/v4';
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from '@remix-run/node';
 import { data } from '@remix-run/node';
@@ -7,13 +7,16 @@ import { useTranslation } from 'react-i18next';
 import { z } from 'zod';
 import { Field, FormErrors, SubmitButton, TextareaField } from '~/components/forms';
 import { PageHeader } from '~/components/page-header';
+import { DraftPreview, IdentityWarning } from '~/components/post-fields';
 import { isDomainError } from '~/domain/errors';
 import { POST_LIMITS } from '~/domain/posts/choices';
+import type { IdentifyingKind } from '~/domain/posts/detect-identifying-text';
 import { editPost, getPostForEdit } from '~/domain/posts/edit-post.server';
 import { PostBodySchema, PostImpactShape, PostTitleSchema } from '~/domain/posts/post-input';
+import { reviewDraft } from '~/domain/posts/review-draft.server';
 import { requireUser } from '~/utils/auth.server';
-import { replyWithDomainError } from '~/utils/forms.server';
 import { redirectWithFlash } from '~/utils/flash.server';
+import { replyWithDomainError } from '~/utils/forms.server';
 import { pageTitle } from '~/utils/meta';
 
 export const meta: MetaFunction = (args) => pageTitle(args, 'posts.edit.title');
@@ -22,7 +25,19 @@ const EditPostFormSchema = z.object({
   title: PostTitleSchema,
   body: PostBodySchema,
   ...PostImpactShape,
+  intent: z.enum(['save', 'save-anyway']).default('save'),
 });
+
+// "Preview" re-shows the draft as it is: no field is required yet.
+const PreviewFormSchema = z.object({ intent: z.literal('preview') });
+
+const parseEdit = (formData: FormData) => parseWithZod(formData, { schema: EditPostFormSchema });
+
+type EditActionData = {
+  result: SubmissionResult<string[]>;
+  previewHtml: string | null;
+  warnings: IdentifyingKind[];
+};
 
 const PostIdSchema = z.string().min(1).max(64);
 
@@ -47,21 +62,38 @@ export async function loader(args: LoaderFunctionArgs) {
 
 export async function action(args: ActionFunctionArgs) {
   const { user, post } = await loadOwnPost(args);
-  const submission = parseWithZod(await args.request.formData(), { schema: EditPostFormSchema });
+  const formData = await args.request.formData();
+  const { db } = args.context.services;
+  const intent = formData.get('intent');
+  // The same checks as composing: a preview on request, warnings about identifying text always.
+  const { previewHtml, warnings } = await reviewDraft(db, user, Object.fromEntries(formData), { preview: intent === 'preview' });
+
+  if (intent === 'preview') {
+    const submission = parseWithZod(formData, { schema: PreviewFormSchema });
+    return { result: submission.reply(), previewHtml, warnings } satisfies EditActionData;
+  }
+
+  const submission = parseEdit(formData);
   if (submission.status !== 'success') {
-    return data({ result: submission.reply() }, { status: 400 });
+    return data<EditActionData>({ result: submission.reply(), previewHtml: null, warnings }, { status: 400 });
+  }
+  if (warnings.length > 0 && submission.value.intent !== 'save-anyway') {
+    const result = submission.reply({ formErrors: ['posts.edit.confirmNeeded'] });
+    return data<EditActionData>({ result, previewHtml: null, warnings }, { status: 400 });
   }
   try {
-    await editPost(args.context.services.db, user, { postId: post.id, ...submission.value });
+    const { intent: _intent, ...fields } = submission.value;
+    await editPost(db, user, { postId: post.id, ...fields });
     return redirectWithFlash(`/posts/${post.id}`, 'posts.flash.updated');
   } catch (error) {
-    return data({ result: replyWithDomainError(submission, error, 'posts.errors') }, { status: 400 });
+    const result = replyWithDomainError(submission, error, 'posts.errors');
+    return data<EditActionData>({ result, previewHtml: null, warnings }, { status: 400 });
   }
 }
 
 export default function EditPostPage() {
   const { post } = useLoaderData<typeof loader>();
-  const actionData = useActionData<typeof action>();
+  const actionData = useActionData<typeof action>() as EditActionData | undefined;
   const { t } = useTranslation();
   const [form, fields] = useForm({
     id: 'edit-post',
@@ -74,7 +106,12 @@ export default function EditPostPage() {
       impactNote: post.impactNote ?? undefined,
     },
     constraint: getZodConstraint(EditPostFormSchema),
-    onValidate: ({ formData }) => parseWithZod(formData, { schema: EditPostFormSchema }),
+    // A preview goes to the server with the draft as it is.
+    onValidate: ({ formData }) =>
+      formData.get('intent') === 'preview'
+        ? (parseWithZod(formData, { schema: PreviewFormSchema }) as unknown as ReturnType<typeof parseEdit>)
+        : parseEdit(formData),
+    shouldValidate: 'onSubmit',
     shouldRevalidate: 'onBlur',
   });
   return (
@@ -110,8 +147,24 @@ export default function EditPostPage() {
               <Field meta={fields.impactSites} label={t('posts.compose.sites')} type="number" hint={t('posts.compose.sitesHint')} />
               <Field meta={fields.impactNote} label={t('posts.compose.note')} hint={t('posts.compose.noteHint')} maxLength={POST_LIMITS.noteMax} />
             </fieldset>
+
+            <DraftPreview html={actionData?.previewHtml} />
+
+            <IdentityWarning kinds={actionData?.warnings ?? []} bodyKey="posts.edit.identityBody">
+              <div className="actions">
+                <SubmitButton className="button button--secondary" name="intent" value="save-anyway">
+                  {t('posts.edit.saveAnyway')}
+                </SubmitButton>
+              </div>
+            </IdentityWarning>
+
             <div className="actions">
-              <SubmitButton>{t('posts.edit.save')}</SubmitButton>
+              <SubmitButton name="intent" value="save">
+                {t('posts.edit.save')}
+              </SubmitButton>
+              <SubmitButton className="button button--secondary" name="intent" value="preview">
+                {t('posts.compose.preview')}
+              </SubmitButton>
             </div>
           </Form>
         )}

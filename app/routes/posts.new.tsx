@@ -1,23 +1,22 @@
 import { getFormProps, getInputProps, type SubmissionResult, useForm } from '@conform-to/react';
 import { getZodConstraint, parseWithZod } from '@conform-to/zod/v4';
-import type { ActionFunctionArgs, AppLoadContext, LoaderFunctionArgs, MetaFunction } from '@remix-run/node';
+import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from '@remix-run/node';
 import { data } from '@remix-run/node';
 import { Form, Link, useActionData, useFetcher, useLoaderData } from '@remix-run/react';
 import { useRef } from 'react';
 import { useTranslation } from 'react-i18next';
 import { z } from 'zod';
 import { Field, FormErrors, SelectField, SubmitButton, TextareaField } from '~/components/forms';
-import { IdentityWarning, PostStatusBadge } from '~/components/post-fields';
-import { renderMarkdown } from '~/domain/content/markdown.server';
+import { DraftPreview, IdentityWarning, PostStatusBadge } from '~/components/post-fields';
 import { POST_LIMITS, POST_TYPE_CHOICES } from '~/domain/posts/choices';
 import { createPost } from '~/domain/posts/create-post.server';
-import { detectIdentifyingText, type IdentifyingKind } from '~/domain/posts/detect-identifying-text';
+import type { IdentifyingKind } from '~/domain/posts/detect-identifying-text';
 import { findSimilarPosts, type SimilarPost } from '~/domain/posts/find-similar-posts.server';
-import { listIdentifyingTerms } from '~/domain/posts/list-identifying-terms.server';
 import { listProductAreas } from '~/domain/posts/list-product-areas.server';
 import { PostBodySchema, PostImpactShape, PostTitleSchema, PostTypeSchema } from '~/domain/posts/post-input';
+import { reviewDraft } from '~/domain/posts/review-draft.server';
 import { getSettings } from '~/domain/settings/settings.server';
-import { type CurrentUser, requireUser } from '~/utils/auth.server';
+import { requireUser } from '~/utils/auth.server';
 import { keyedHash, randomId } from '~/utils/crypto.server';
 import { replyWithDomainError } from '~/utils/forms.server';
 import { redirectWithFlash } from '~/utils/flash.server';
@@ -66,25 +65,6 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
   };
 }
 
-function draftText(formData: FormData): { title: string; body: string; note: string } {
-  const text = (name: string, max: number) => {
-    const value = formData.get(name);
-    return typeof value === 'string' ? value.slice(0, max) : '';
-  };
-  return {
-    title: text('title', POST_LIMITS.titleMax * 2),
-    body: text('body', POST_LIMITS.bodyMax * 2),
-    note: text('impactNote', POST_LIMITS.noteMax * 2),
-  };
-}
-
-/** The identifying text in a draft; the org's name stays on the server. */
-async function identityWarnings(context: AppLoadContext, user: CurrentUser, formData: FormData) {
-  const { title, body, note } = draftText(formData);
-  const orgTerms = await listIdentifyingTerms(context.services.db, user);
-  return detectIdentifyingText([title, body, note].join('\n'), orgTerms);
-}
-
 export async function action({ request, context }: ActionFunctionArgs) {
   const user = await requireUser(request, context);
   const formData = await request.formData();
@@ -92,16 +72,18 @@ export async function action({ request, context }: ActionFunctionArgs) {
   const keyParse = SubmissionKeySchema.safeParse(formData.get('submissionKey'));
   const submissionKey = keyParse.success ? keyParse.data : randomId();
   const intent = formData.get('intent');
+  const { draft, previewHtml, warnings } = await reviewDraft(db, user, Object.fromEntries(formData), {
+    preview: intent === 'preview',
+  });
 
   if (isDraftIntent(intent)) {
     const submission = parseWithZod(formData, { schema: DraftFormSchema });
-    const { title, body } = draftText(formData);
     const reply: ComposeActionData = {
       result: submission.reply(),
       submissionKey,
-      previewHtml: intent === 'preview' ? renderMarkdown(body.slice(0, POST_LIMITS.bodyMax)) : null,
-      warnings: await identityWarnings(context, user, formData),
-      similar: await findSimilarPosts(db, user, { title: title.trim().slice(0, POST_LIMITS.titleMax) }),
+      previewHtml,
+      warnings,
+      similar: await findSimilarPosts(db, user, { title: draft.title.trim().slice(0, POST_LIMITS.titleMax) }),
     };
     return reply;
   }
@@ -109,10 +91,8 @@ export async function action({ request, context }: ActionFunctionArgs) {
   const submission = parseWithZod(formData, { schema: ComposeFormSchema });
   const base = { submissionKey, previewHtml: null, similar: null };
   if (submission.status !== 'success') {
-    const warnings = await identityWarnings(context, user, formData);
     return data<ComposeActionData>({ ...base, result: submission.reply(), warnings }, { status: 400 });
   }
-  const warnings = await identityWarnings(context, user, formData);
   if (warnings.length > 0 && submission.value.intent !== 'post-anyway') {
     const result = submission.reply({ formErrors: ['posts.compose.confirmNeeded'] });
     return data<ComposeActionData>({ ...base, result, warnings }, { status: 400 });
@@ -244,17 +224,7 @@ export default function NewPostPage() {
             <Field meta={fields.impactNote} label={t('posts.compose.note')} hint={t('posts.compose.noteHint')} maxLength={POST_LIMITS.noteMax} />
           </fieldset>
 
-          {actionData?.previewHtml !== null && actionData?.previewHtml !== undefined ? (
-            <section className="post-preview" aria-labelledby="preview-heading">
-              <h2 id="preview-heading">{t('posts.compose.previewTitle')}</h2>
-              {actionData.previewHtml ? (
-                // Rendered and sanitised on the server by renderMarkdown.
-                <div className="prose" dangerouslySetInnerHTML={{ __html: actionData.previewHtml }} />
-              ) : (
-                <p className="muted">{t('posts.compose.previewEmpty')}</p>
-              )}
-            </section>
-          ) : null}
+          <DraftPreview html={actionData?.previewHtml} />
 
           <IdentityWarning kinds={actionData?.warnings ?? []}>
             <div className="actions">

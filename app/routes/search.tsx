@@ -12,23 +12,24 @@ import { pageTitle } from '~/utils/meta';
 export const meta: MetaFunction = (args) => pageTitle(args, 'posts.search.title');
 
 const SEARCH_MAX = 200;
-const SearchQuerySchema = z.object({ q: z.string().catch('') });
+const SearchQuerySchema = z.object({ q: z.string().catch(''), after: z.string().max(300).optional().catch(undefined) });
 
 export async function loader({ request, context }: LoaderFunctionArgs) {
   // Public like the post page: anyone may read; posting needs an account.
   const user = await getCurrentUser(request, context);
-  const raw = SearchQuerySchema.parse(Object.fromEntries(new URL(request.url).searchParams)).q.trim();
+  const params = SearchQuerySchema.parse(Object.fromEntries(new URL(request.url).searchParams));
+  const raw = params.q.trim();
   // An over-long query is cut, and the page says so, rather than failing.
   const tooLong = raw.length > SEARCH_MAX;
   const query = raw.slice(0, SEARCH_MAX);
-  const results = query
-    ? await searchPosts(context.services.db, user, { query, locale: await getLocale(request, context) })
-    : [];
-  return { query, tooLong, results };
+  const { results, nextCursor } = query
+    ? await searchPosts(context.services.db, user, { query, after: params.after, locale: await getLocale(request, context) })
+    : { results: [], nextCursor: null };
+  return { query, tooLong, results, nextCursor, paged: Boolean(params.after) };
 }
 
 export default function SearchPage() {
-  const { query, tooLong, results } = useLoaderData<typeof loader>();
+  const { query, tooLong, results, nextCursor, paged } = useLoaderData<typeof loader>();
   const { t } = useTranslation();
   return (
     <>
@@ -53,7 +54,12 @@ export default function SearchPage() {
           <p className="empty-state">{t('posts.search.noResults', { query })}</p>
         ) : (
           <>
-            <p className="muted small">{t('posts.search.resultCount', { count: results.length })}</p>
+            {/* The total is known only when everything fits on one page; counting every match would grow with the posts. */}
+            {!paged && !nextCursor ? (
+              <p className="muted small">{t('posts.search.resultCount', { count: results.length })}</p>
+            ) : !paged ? (
+              <p className="muted small">{t('posts.search.morePages')}</p>
+            ) : null}
             <ol className="search-results">
               {results.map((result) => (
                 <li key={result.id} className="search-result">
@@ -72,6 +78,24 @@ export default function SearchPage() {
                 </li>
               ))}
             </ol>
+            {paged || nextCursor ? (
+              <nav className="actions pager" aria-label={t('posts.search.pagesLabel')}>
+                {paged ? (
+                  <Link to={`?${new URLSearchParams({ q: query })}`} className="button button--secondary button--small">
+                    {t('posts.search.first')}
+                  </Link>
+                ) : null}
+                {nextCursor ? (
+                  <Link
+                    to={`?${new URLSearchParams({ q: query, after: nextCursor })}`}
+                    className="button button--secondary button--small"
+                    rel="next"
+                  >
+                    {t('posts.search.more')}
+                  </Link>
+                ) : null}
+              </nav>
+            ) : null}
           </>
         )}
       </section>

@@ -16,6 +16,9 @@ export const LIMITS = {
   resetPerAddress: { name: 'reset-ip', limit: 20, windowSeconds: 60 * 60 },
   signupPerAccount: { name: 'signup-account', limit: 5, windowSeconds: 60 * 60 },
   passwordChangePerAccount: { name: 'password-change', limit: 10, windowSeconds: 15 * 60 },
+  reportsPerMember: { name: 'report', limit: 20, windowSeconds: 60 * 60 },
+  // Member's or org's payout details: a stolen session must not become a way to redirect payments quickly.
+  payoutDetailsPerAccount: { name: 'payout-details', limit: 10, windowSeconds: 60 * 60 },
 } satisfies Record<string, RateLimit>;
 
 export interface RateLimitResult {

@@ -31,8 +31,10 @@ export async function deleteComment(db: Kysely<Database>, actor: Actor, input: D
       .set({ deleted_at: sql<Date>`now()` })
       .where('id', '=', commentId)
       .where('deleted_at', 'is', null)
+      .returning('hidden_at')
       .executeTakeFirst();
-    if (Number(deleted.numUpdatedRows) === 0) return;
+    // The count holds the comments everyone can read: a hidden one has left it already.
+    if (!deleted || deleted.hidden_at) return;
     await trx
       .updateTable('post')
       .set({ comment_count: sql<number>`greatest(comment_count - 1, 0)` })
