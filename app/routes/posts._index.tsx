@@ -5,9 +5,11 @@ import { z } from 'zod';
 import { DataTable } from '~/components/data-table';
 import { PageHeader } from '~/components/page-header';
 import { PostDay, PostStatusBadge, PostTypeBadge } from '~/components/post-fields';
+import { TagBadges } from '~/components/tag-badge';
 import { FEED_SORTS, POST_STATUS_CHOICES, POST_TYPE_CHOICES } from '~/domain/posts/choices';
 import { listFeed } from '~/domain/posts/list-feed.server';
 import { listProductAreas } from '~/domain/posts/list-product-areas.server';
+import { listActiveTags } from '~/domain/tags/list-tags.server';
 import { getCurrentUser } from '~/utils/auth.server';
 import { getLocale } from '~/utils/locale.server';
 import { pageTitle } from '~/utils/meta';
@@ -20,6 +22,7 @@ const FeedQuerySchema = z.object({
   type: z.enum(POST_TYPE_CHOICES).optional().catch(undefined),
   area: z.string().max(64).optional().catch(undefined),
   status: z.enum(POST_STATUS_CHOICES).optional().catch(undefined),
+  tag: z.string().max(40).optional().catch(undefined),
   after: z.string().max(200).optional().catch(undefined),
   before: z.string().max(200).optional().catch(undefined),
 });
@@ -31,31 +34,39 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
   const params = Object.fromEntries([...new URL(request.url).searchParams].filter(([, value]) => value !== ''));
   const query = FeedQuerySchema.parse(params);
   const { db } = context.services;
-  const [page, areas] = await Promise.all([
+  const [page, areas, tags] = await Promise.all([
     listFeed(db, user, {
       sort: query.sort,
       type: query.type,
       productAreaId: query.area,
       status: query.status,
+      tag: query.tag,
       after: query.after,
       before: query.before,
       locale,
     }),
     listProductAreas(db, locale),
+    listActiveTags(db, locale),
   ]);
-  return { ...page, areas, filters: { sort: query.sort, type: query.type, area: query.area, status: query.status } };
+  return {
+    ...page,
+    areas,
+    tags,
+    filters: { sort: query.sort, type: query.type, area: query.area, status: query.status, tag: query.tag },
+  };
 }
 
 export default function FeedPage() {
-  const { posts, nextCursor, prevCursor, areas, filters } = useLoaderData<typeof loader>();
+  const { posts, nextCursor, prevCursor, areas, tags, filters } = useLoaderData<typeof loader>();
   const { t } = useTranslation();
-  const filtered = Boolean(filters.type || filters.area || filters.status);
+  const filtered = Boolean(filters.type || filters.area || filters.status || filters.tag);
   const pageLink = (key: 'after' | 'before', cursor: string) => {
     const search = new URLSearchParams();
     if (filters.sort !== 'trending') search.set('sort', filters.sort);
     if (filters.type) search.set('type', filters.type);
     if (filters.area) search.set('area', filters.area);
     if (filters.status) search.set('status', filters.status);
+    if (filters.tag) search.set('tag', filters.tag);
     search.set(key, cursor);
     return `?${search.toString()}`;
   };
@@ -103,6 +114,19 @@ export default function FeedPage() {
               ))}
             </select>
           </div>
+          {tags.length > 0 ? (
+            <div className="field">
+              <label htmlFor="feed-tag">{t('triage.tags.feedFilter')}</label>
+              <select id="feed-tag" name="tag" defaultValue={filters.tag ?? ''}>
+                <option value="">{t('triage.tags.allTags')}</option>
+                {tags.map((tag) => (
+                  <option key={tag.id} value={tag.slug}>
+                    {tag.name}
+                  </option>
+                ))}
+              </select>
+            </div>
+          ) : null}
           <div className="field">
             <label htmlFor="feed-sort">{t('posts.feed.sort')}</label>
             <select id="feed-sort" name="sort" defaultValue={filters.sort}>
@@ -146,6 +170,7 @@ export default function FeedPage() {
                 <td className="post-row__title">
                   <Link to={`/posts/${post.id}`}>{post.title}</Link>
                   <span className="small muted post-row__area">{post.areaName}</span>
+                  <TagBadges tags={post.tags} />
                 </td>
                 <td>
                   <PostTypeBadge type={post.type} />

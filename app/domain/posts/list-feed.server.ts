@@ -1,6 +1,8 @@
 import { type Kysely, sql } from 'kysely';
 import { z } from 'zod';
 import type { Database, Locale, PostStatus, PostType } from '../../../db/schema.js';
+import type { TagView } from '../tags/choices.js';
+import { listTagsOfPosts } from '../tags/list-tags.server.js';
 import { FEED_SORTS, type FeedSort, POST_STATUS_CHOICES, POST_TYPE_CHOICES } from './choices.js';
 
 export const ListFeedInputSchema = z.object({
@@ -8,6 +10,8 @@ export const ListFeedInputSchema = z.object({
   type: z.enum(POST_TYPE_CHOICES).optional(),
   productAreaId: z.string().max(64).optional(),
   status: z.enum(POST_STATUS_CHOICES).optional(),
+  /** A tag's slug: only posts carrying it. */
+  tag: z.string().max(40).optional(),
   /** The cursor of the last row of the page before (older). */
   after: z.string().max(200).optional(),
   /** The cursor of the first row of the page after (newer). */
@@ -28,6 +32,7 @@ export interface FeedRow {
   /** Day-level only ('YYYY-MM-DD', UTC): member actions never show their exact time. */
   createdDay: string;
   areaName: string;
+  tags: TagView[];
 }
 
 export interface FeedPage {
@@ -78,7 +83,7 @@ export function decodeFeedCursor(cursor: string, sort: FeedSort): { value: Curso
  * Hidden posts are never listed.
  */
 export async function listFeed(db: Kysely<Database>, _viewer: { id: string } | null, input: ListFeedInput = {}): Promise<FeedPage> {
-  const { sort, type, productAreaId, status, after, before, limit, locale } = ListFeedInputSchema.parse(input);
+  const { sort, type, productAreaId, status, tag, after, before, limit, locale } = ListFeedInputSchema.parse(input);
   const column = SORT_COLUMNS[sort];
   // Microseconds matter: a cursor rounded to milliseconds would skip rows.
   const sortValue =
@@ -107,6 +112,19 @@ export async function listFeed(db: Kysely<Database>, _viewer: { id: string } | n
   if (type) query = query.where('post.type', '=', type);
   if (productAreaId) query = query.where('post.product_area_id', '=', productAreaId);
   if (status) query = query.where('post.status', '=', status);
+  // A filter, not a join: each post stays one row, so keyset pages stay exact.
+  if (tag) {
+    query = query.where((eb) =>
+      eb.exists(
+        eb
+          .selectFrom('post_tag')
+          .innerJoin('tag', 'tag.id', 'post_tag.tag_id')
+          .select('post_tag.post_id')
+          .whereRef('post_tag.post_id', '=', 'post.id')
+          .where('tag.slug', '=', tag),
+      ),
+    );
+  }
   if (cursor) {
     const bound =
       sort === 'newest'
@@ -128,6 +146,7 @@ export async function listFeed(db: Kysely<Database>, _viewer: { id: string } | n
   const hasMore = rows.length > limit;
   const page = rows.slice(0, limit);
   if (backwards) page.reverse();
+  const tags = await listTagsOfPosts(db, page.map((row) => row.id), locale);
   const cursorOf = (row: (typeof page)[number]) => encodeFeedCursor(row.sort_value, row.id);
   const first = page[0];
   const last = page.at(-1);
@@ -142,6 +161,7 @@ export async function listFeed(db: Kysely<Database>, _viewer: { id: string } | n
       commentCount: row.comment_count,
       createdDay: row.created_day,
       areaName: row.area_name,
+      tags: tags.get(row.id) ?? [],
     })),
     nextCursor: last && (backwards ? Boolean(cursor) : hasMore) ? cursorOf(last) : null,
     prevCursor: first && (backwards ? hasMore : Boolean(cursor)) ? cursorOf(first) : null,

@@ -4,6 +4,7 @@ import { randomId } from '../../utils/crypto.server.js';
 import { DomainError } from '../errors.js';
 import { writeOutboxMany } from '../outbox/write-outbox.server.js';
 import { canTransition, requiresNote } from './transitions.js';
+import { TriageRefusal } from './triage-refusal.js';
 
 export type StatusChangeError = 'post_not_found' | 'changed_meanwhile' | 'transition_not_allowed' | 'note_required';
 
@@ -30,7 +31,8 @@ export interface AppliedStatusChange {
  * audit row and one outbox event per post, a statement each however many
  * posts there are. A change to the status a post already has is skipped, so
  * shipping an item twice announces nothing twice. Any refusal throws before
- * anything is written.
+ * anything is written: a TriageRefusal naming the post (and the move), so the
+ * caller can say which post of a selection blocks it.
  */
 export async function applyStatusChanges(
   trx: Transaction<Database>,
@@ -42,7 +44,7 @@ export async function applyStatusChanges(
   // Ordered by id so two transactions locking overlapping sets cannot deadlock.
   const rows = await trx
     .selectFrom('post')
-    .select(['id', 'status', 'version'])
+    .select(['id', 'title', 'status', 'version'])
     .where('id', 'in', ids)
     .orderBy('id')
     .forUpdate()
@@ -53,15 +55,17 @@ export async function applyStatusChanges(
   for (const request of requests) {
     const post = current.get(request.postId);
     if (!post) throw new DomainError<StatusChangeError>('post_not_found', undefined, 404);
+    const named = { id: post.id, title: post.title };
+    const move = { from: post.status, to: request.to };
     if (request.expectedVersion !== undefined && request.expectedVersion !== post.version) {
-      throw new DomainError<StatusChangeError>('changed_meanwhile', undefined, 409);
+      throw new TriageRefusal<StatusChangeError>('changed_meanwhile', named, null, undefined, 409);
     }
     if (post.status === request.to) continue;
     if (!canTransition(post.status, request.to)) {
-      throw new DomainError<StatusChangeError>('transition_not_allowed', 'status', 409);
+      throw new TriageRefusal<StatusChangeError>('transition_not_allowed', named, move, 'status', 409);
     }
     const note = request.note?.trim() || null;
-    if (requiresNote(request.to) && !note) throw new DomainError<StatusChangeError>('note_required', 'note');
+    if (requiresNote(request.to) && !note) throw new TriageRefusal<StatusChangeError>('note_required', named, move, 'note');
     applied.push({ postId: post.id, changeId: randomId(), from: post.status, to: request.to, note });
     post.status = request.to;
   }

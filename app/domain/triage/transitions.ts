@@ -26,6 +26,9 @@ export function allowedTransitions(from: PostStatus): readonly PostStatus[] {
   return ALLOWED[from];
 }
 
+/** The longest public note a status change may carry (post_status_change.note's CHECK). */
+export const STATUS_NOTE_MAX_LENGTH = 2000;
+
 /** Statuses whose change needs a public note. */
 export function requiresNote(to: PostStatus): boolean {
   return to === 'declined';
