@@ -1,5 +1,5 @@
 import { type Kysely, sql, type Transaction } from 'kysely';
-import type { Database, PostStatus, PostType, Role, ValueTier } from '../../../db/schema.js';
+import type { Database, PostStatus, PostType, RoadmapStatus, Role, ValueTier } from '../../../db/schema.js';
 import type { Actor } from '../admin/actor.server.js';
 import { DomainError } from '../errors.js';
 import { getSettings } from '../settings/settings.server.js';
@@ -31,6 +31,8 @@ export interface PostPage {
   commentCount: number;
   /** The post this one was merged into, with its title when that post is visible. */
   mergedInto: { id: string; title: string | null } | null;
+  /** The roadmap item the post is linked to, if any. */
+  roadmapItem: { id: string; title: string; status: RoadmapStatus } | null;
   /** Set only for the author and moderators; everyone else gets not-found for a hidden post. */
   hidden: { reason: string | null } | null;
   viewer: { hasVoted: boolean; isFollowing: boolean; isAuthor: boolean; canEdit: boolean };
@@ -53,6 +55,7 @@ export async function getPost(db: Kysely<Database>, viewer: Actor | null, postId
       .innerJoin('app_user as author', 'author.id', 'post.author_id')
       .leftJoin('org', 'org.id', 'author.org_id')
       .leftJoin('post as target', 'target.id', 'post.merged_into_id')
+      .leftJoin('roadmap_item', 'roadmap_item.id', 'post.roadmap_item_id')
       .select((eb) => [
         'post.id',
         'post.author_id',
@@ -64,6 +67,9 @@ export async function getPost(db: Kysely<Database>, viewer: Actor | null, postId
         'post.impact_sites',
         'post.impact_note',
         'post.merged_into_id',
+        'roadmap_item.id as roadmap_item_id',
+        'roadmap_item.title as roadmap_item_title',
+        'roadmap_item.status as roadmap_item_status',
         'post.triaged_at',
         'post.hidden_at',
         'post.hidden_reason',
@@ -117,6 +123,10 @@ export async function getPost(db: Kysely<Database>, viewer: Actor | null, postId
     orgCount: row.org_count,
     commentCount: row.comment_count,
     mergedInto: row.merged_into_id ? { id: row.merged_into_id, title: row.target_title } : null,
+    roadmapItem:
+      row.roadmap_item_id && row.roadmap_item_title && row.roadmap_item_status
+        ? { id: row.roadmap_item_id, title: row.roadmap_item_title, status: row.roadmap_item_status }
+        : null,
     hidden: row.hidden_at ? { reason: row.hidden_reason } : null,
     viewer: {
       hasVoted: Boolean(row.has_voted),
