@@ -1,7 +1,18 @@
 import type { ReactNode } from 'react';
 
-/** A table that scrolls sideways on narrow screens; its rows come as children. */
-export function DataTable({ columns, children }: { columns: readonly ReactNode[]; children: ReactNode }) {
+/**
+ * A table that scrolls sideways on narrow screens; its rows come as children.
+ * `sorted` marks the column the rows are ordered by (aria-sort).
+ */
+export function DataTable({
+  columns,
+  children,
+  sorted,
+}: {
+  columns: readonly ReactNode[];
+  children: ReactNode;
+  sorted?: { column: number; direction: 'ascending' | 'descending' };
+}) {
   return (
     <div className="table-wrap">
       <table>
@@ -9,7 +20,7 @@ export function DataTable({ columns, children }: { columns: readonly ReactNode[]
           <tr>
             {columns.map((column, index) => (
               // The columns are fixed for a table, so their position is a stable key.
-              <th key={index} scope="col">
+              <th key={index} scope="col" aria-sort={sorted?.column === index ? sorted.direction : undefined}>
                 {column}
               </th>
             ))}
