@@ -43,6 +43,21 @@ const EnvSchema = z.object({
   PAYOUT_ADAPTER: z.enum(['bank_batch', 'webhook']).default('bank_batch'),
   PAYOUT_WEBHOOK_URL: z.url({ message: 'must be the payment provider’s absolute URL' }).optional(),
   PAYOUT_WEBHOOK_SECRET: z.string().min(32, 'must be at least 32 characters (openssl rand -hex 32)').optional(),
+  // The account bank files (pain.001) pay from. Optional at start-up, since a
+  // portal that pays by webhook or not at all never needs them; downloading a
+  // pain.001 file without them is refused with a message naming them.
+  PAYOUT_DEBTOR_NAME: z.string().trim().min(1).max(140, 'must be at most 140 characters').optional(),
+  PAYOUT_DEBTOR_ACCOUNT: z
+    .string()
+    .transform((value) => value.replace(/[\s-]/g, '').toUpperCase())
+    .pipe(z.string().regex(/^[A-Z0-9]{6,34}$/, 'must be an IBAN or account number of 6–34 letters and digits'))
+    .optional(),
+  PAYOUT_DEBTOR_BIC: z
+    .string()
+    .trim()
+    .toUpperCase()
+    .regex(/^[A-Z0-9]{4}[A-Z]{2}[A-Z0-9]{2}([A-Z0-9]{3})?$/, 'must be a BIC of 8 or 11 characters')
+    .optional(),
 }).superRefine((env, context) => {
   if (env.PAYOUT_ADAPTER !== 'webhook') return;
   for (const name of ['PAYOUT_WEBHOOK_URL', 'PAYOUT_WEBHOOK_SECRET'] as const) {

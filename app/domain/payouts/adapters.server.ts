@@ -16,6 +16,11 @@ export interface PaymentInstruction {
   remittance: string;
 }
 
+/** The payee's statement line: neutral (no topic, no vendor product name) and the same in every channel. */
+export function remittanceFor(paymentId: string): string {
+  return `Reward ${paymentId.slice(0, 10)}`;
+}
+
 export interface SubmitResult {
   /** 'paid' when the provider confirms at once; otherwise a callback or reconciliation says so later. */
   outcome: 'submitted' | 'paid';
@@ -42,17 +47,26 @@ export function bankBatchAdapter(db: Kysely<Database>): PayoutAdapter {
     needsPayeeDetails: false,
     async submit(instruction) {
       const batchId = await db.transaction().execute(async (trx) => {
-        await trx
-          .insertInto('payment_batch')
-          .values({ id: randomId(), currency: instruction.currency })
-          .onConflict((oc) => oc.column('currency').where('status', '=', 'open').doNothing())
-          .execute();
-        const open = await trx
-          .selectFrom('payment_batch')
-          .select('id')
-          .where('currency', '=', instruction.currency)
-          .where('status', '=', 'open')
-          .executeTakeFirstOrThrow();
+        // The open batch is share-locked until the payment has joined it, so
+        // an export (which locks it for update) waits and then includes the
+        // payment. Once an export has closed it, the lock finds no open
+        // batch; the second round opens a new one.
+        let open: { id: string } | undefined;
+        for (let round = 0; !open && round < 2; round += 1) {
+          await trx
+            .insertInto('payment_batch')
+            .values({ id: randomId(), currency: instruction.currency })
+            .onConflict((oc) => oc.column('currency').where('status', '=', 'open').doNothing())
+            .execute();
+          open = await trx
+            .selectFrom('payment_batch')
+            .select('id')
+            .where('currency', '=', instruction.currency)
+            .where('status', '=', 'open')
+            .forShare()
+            .executeTakeFirst();
+        }
+        if (!open) throw new Error(`no open ${instruction.currency} payment batch could be found or opened`);
         const joined = await trx
           .updateTable('payment')
           .set({ batch_id: open.id, updated_at: sql<Date>`now()` })

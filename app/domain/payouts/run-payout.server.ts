@@ -6,7 +6,7 @@ import { DomainError } from '../errors.js';
 import type { VaultKeys } from '../identity/vault.server.js';
 import { type LedgerLine, postLedgerTransaction } from '../ledger/ledger.server.js';
 import { createNotifications } from '../notifications/create-notifications.server.js';
-import type { PayoutAdapter } from './adapters.server.js';
+import { type PayoutAdapter, remittanceFor } from './adapters.server.js';
 import { readPayeeDetails } from './payout-details.server.js';
 
 export interface PayoutDeps {
@@ -54,7 +54,7 @@ export async function runPayout(deps: PayoutDeps, rewardId: string): Promise<Pay
         idempotencyKey: payment.idempotency_key,
         currency: payment.currency,
         netMinor: BigInt(payment.net_minor),
-        remittance: `Reward ${payment.id.slice(0, 10)}`,
+        remittance: remittanceFor(payment.id),
       },
       payee,
     );

@@ -108,3 +108,6 @@ export function tierRange(rules: PolicyRules, trigger: RewardTrigger): { minMino
 export function coauthorShare(rules: PolicyRules, mainMinor: bigint): bigint {
   return (mainMinor * BigInt(rules.coauthorSharePercent)) / 100n;
 }
+
+/** The longest note a published policy version may carry. */
+export const POLICY_NOTE_MAX_LENGTH = 500;

@@ -1,0 +1,10 @@
+import type { Role } from '../../../db/schema.js';
+import type { Actor } from '../admin/actor.server.js';
+import { DomainError } from '../errors.js';
+
+/** Who reads the finance pages (pools, policy, nominations): the roles behind 'finance.approve'. */
+const FINANCE_ROLES: readonly Role[] = ['finance_approver', 'finance_admin'];
+
+export function requireFinanceRole(actor: Pick<Actor, 'roles'>): void {
+  if (!actor.roles.some((role) => FINANCE_ROLES.includes(role))) throw new DomainError('forbidden', undefined, 403);
+}
