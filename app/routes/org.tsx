@@ -9,17 +9,24 @@ import { LocaleOptions } from '~/components/choice-options';
 import { errorsOf, Field, FormErrors, SelectField, SubmitButton } from '~/components/forms';
 import { InviteCreatedNotice } from '~/components/invite-created-notice';
 import { InviteList } from '~/components/invite-list';
+import { OrgRewardSettings, RewardModeFormSchema } from '~/components/org-reward-settings';
 import { PageHeader } from '~/components/page-header';
 import { LOCALE_CHOICES } from '~/domain/admin/choices';
 import { createInvite } from '~/domain/admin/create-invite.server';
 import { getOrg } from '~/domain/admin/get-org.server';
 import { listInvites } from '~/domain/admin/list-invites.server';
 import { revokeInvite } from '~/domain/admin/revoke-invite.server';
+import { getOrgRewardMode } from '~/domain/orgs/get-reward-mode.server';
+import { setRewardMode } from '~/domain/orgs/set-reward-mode.server';
+import { getOrgPayoutSummary, saveOrgPayoutDetails } from '~/domain/payouts/payout-details.server';
+import { PAYOUT_SECRET_FIELDS, PayoutDetailsFormSchema } from '~/domain/rewards/payout-details-form';
 import { requirePermission } from '~/utils/auth.server';
+import { keyedHash } from '~/utils/crypto.server';
 import { replyWithDomainError } from '~/utils/forms.server';
 import { redirectWithFlash } from '~/utils/flash.server';
 import { getLocale } from '~/utils/locale.server';
 import { pageTitle } from '~/utils/meta';
+import { hitRateLimit, LIMITS, rateLimitedReply } from '~/utils/rate-limit.server';
 
 export const meta: MetaFunction = (args) => pageTitle(args, 'admin.orgPage.title');
 
@@ -36,6 +43,8 @@ const OrgActionSchema = z.discriminatedUnion(
   [
     InviteMemberFormSchema.extend({ intent: z.literal('invite') }),
     z.object({ intent: z.literal('revoke'), inviteId: z.string({ error: 'common.errors.required' }).max(64) }),
+    RewardModeFormSchema.extend({ intent: z.literal('reward-mode') }),
+    PayoutDetailsFormSchema.extend({ intent: z.literal('org-payout') }),
   ],
   { error: 'admin.errors.unknownAction' },
 );
@@ -51,14 +60,24 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
   const user = await requirePermission(request, context, 'org.invite');
   const locale = await getLocale(request, context);
   // A vendor admin has the permission but belongs to no org.
-  if (!user.orgId) return { org: null, invites: [], nextAfter: null, locale };
+  if (!user.orgId) return { org: null, invites: [], nextAfter: null, locale, rewards: null };
   const { db } = context.services;
   const { after } = PageQuerySchema.parse(Object.fromEntries(new URL(request.url).searchParams));
-  const [org, page] = await Promise.all([getOrg(db, user, user.orgId), listInvites(db, user, { orgId: user.orgId, after })]);
+  const [org, page, rewardMode, orgPayout] = await Promise.all([
+    getOrg(db, user, user.orgId),
+    listInvites(db, user, { orgId: user.orgId, after }),
+    getOrgRewardMode(db, user),
+    getOrgPayoutSummary(db, user.orgId),
+  ]);
   return {
     org: { name: org.name, valueTier: org.valueTier, activeMemberCount: org.activeMemberCount },
     ...page,
     locale,
+    // How the org's people are rewarded; its payout account only as its last four characters.
+    rewards: rewardMode && {
+      mode: rewardMode,
+      payout: orgPayout && { last4: orgPayout.last4, savedDay: orgPayout.updatedAt.toISOString().slice(0, 10) },
+    },
   };
 }
 
@@ -68,13 +87,38 @@ export async function action({ request, context }: ActionFunctionArgs) {
   const intent = String(formData.get('intent') ?? '');
   const submission = parseWithZod(formData, { schema: OrgActionSchema });
   if (submission.status !== 'success') {
-    return data({ intent, result: submission.reply(), created: null }, { status: 400 });
+    // A refused org payout form never echoes the account number back.
+    const result = submission.reply(intent === 'org-payout' ? { hideFields: PAYOUT_SECRET_FIELDS } : undefined);
+    return data({ intent, result, created: null }, { status: 400 });
   }
   if (!user.orgId) {
     return data({ intent, result: submission.reply({ formErrors: ['admin.errors.noOrg'] }), created: null }, { status: 400 });
   }
   const { db, vaultKeys, mailer, env } = context.services;
   const command = submission.value;
+  if (command.intent === 'reward-mode') {
+    try {
+      await setRewardMode(db, user, { mode: command.mode, consent: command.consent });
+    } catch (error) {
+      return data({ intent, result: replyWithDomainError(submission, error, 'rewards.orgMode.errors'), created: null }, { status: 400 });
+    }
+    return redirectWithFlash('/org#reward-mode', 'rewards.orgMode.saved');
+  }
+  if (command.intent === 'org-payout') {
+    const limit = await hitRateLimit(db, LIMITS.payoutDetailsPerAccount, keyedHash(vaultKeys.rateLimit, user.id));
+    if (!limit.allowed) {
+      const refused = rateLimitedReply('rewards.payout.errors.rateLimited', limit);
+      const result = submission.reply({ formErrors: [refused.message], hideFields: PAYOUT_SECRET_FIELDS });
+      return data({ intent, result, created: null }, refused.init);
+    }
+    try {
+      await saveOrgPayoutDetails(db, vaultKeys, user, command);
+    } catch (error) {
+      const result = replyWithDomainError(submission, error, 'rewards.payout.errors');
+      return data({ intent, result, created: null }, { status: 400 });
+    }
+    return redirectWithFlash('/org#org-payout', 'rewards.orgPayout.saved');
+  }
   try {
     if (command.intent === 'revoke') {
       await revokeInvite(db, user, { inviteId: command.inviteId });
@@ -103,7 +147,7 @@ export async function action({ request, context }: ActionFunctionArgs) {
 }
 
 export default function OrgPage() {
-  const { org, invites, nextAfter, locale } = useLoaderData<typeof loader>();
+  const { org, invites, nextAfter, locale, rewards } = useLoaderData<typeof loader>();
   const actionData = useActionData<typeof action>();
   const { t } = useTranslation();
   const [form, fields] = useForm({
@@ -169,6 +213,14 @@ export default function OrgPage() {
           </div>
         </Form>
       </section>
+
+      {rewards ? (
+        <OrgRewardSettings
+          settings={rewards}
+          modeResult={actionData?.intent === 'reward-mode' ? actionData.result : undefined}
+          payoutResult={actionData?.intent === 'org-payout' ? actionData.result : undefined}
+        />
+      ) : null}
 
       <InviteList
         scope="own-org"

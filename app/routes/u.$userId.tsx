@@ -60,7 +60,9 @@ export default function ProfilePage() {
         <p>
           <strong>{t('profile.reputationValue', { count: profile.reputation })}</strong>
         </p>
-        <p className="small muted">{t('profile.reputationHint')}</p>
+        <p className="small muted">
+          {t('profile.reputationHint')} <Link to="/leaderboard">{t('profile.leaderboardLink')}</Link>
+        </p>
 
         <h2>{t('profile.badges.title')}</h2>
         {profile.badges.length === 0 ? (

@@ -4,6 +4,8 @@ import type { Database, PostStatus, PostType, ValueTier } from '../../../db/sche
 import { DomainError } from '../errors.js';
 import { pseudonymFor } from '../identity/pseudonym.js';
 import { getSettings } from '../settings/settings.server.js';
+import { creditedAdoptedPosts } from './adoption-credits.server.js';
+import { adoptionBadges, adoptionPoints, HEARD_VOTES, type ProfileBadge } from './reputation.js';
 
 export const GetProfileInputSchema = z.object({
   userId: z.string().min(1).max(64),
@@ -11,12 +13,6 @@ export const GetProfileInputSchema = z.object({
 });
 export type GetProfileInput = z.input<typeof GetProfileInputSchema>;
 
-export type ProfileBadge = 'first_post' | 'heard' | 'adopted';
-
-/** Statuses that mean the product team took the idea up. */
-export const ADOPTED_STATUSES: readonly PostStatus[] = ['planned', 'in_progress', 'shipped'];
-export const ADOPTED_POINTS = 5;
-export const HEARD_VOTES = 10;
 export const PROFILE_POST_LIMIT = 50;
 
 export interface ProfilePost {
@@ -47,7 +43,6 @@ export type GetProfileError = 'profile_not_found';
 
 export async function getProfile(db: Kysely<Database>, input: GetProfileInput): Promise<Profile> {
   const { userId, locale } = GetProfileInputSchema.parse(input);
-  const adopted = [...ADOPTED_STATUSES];
   const [user, settings] = await Promise.all([
     db
       .selectFrom('app_user')
@@ -71,17 +66,24 @@ export async function getProfile(db: Kysely<Database>, input: GetProfileInput): 
   ]);
   if (!user) throw new DomainError<GetProfileError>('profile_not_found', undefined, 404);
 
-  const [totals, posts] = await Promise.all([
+  const [totals, adoption, posts] = await Promise.all([
     db
       .selectFrom('post')
       .select([
         sql<number>`count(*)::int`.as('post_count'),
         sql<number>`coalesce(sum(post.vote_count), 0)::int`.as('votes'),
-        sql<number>`count(*) FILTER (WHERE post.status IN (${sql.join(adopted)}))::int`.as('adopted_count'),
         sql<number>`coalesce(max(post.vote_count), 0)::int`.as('max_votes'),
       ])
       .where('post.author_id', '=', user.id)
       .where('post.hidden_at', 'is', null)
+      .executeTakeFirstOrThrow(),
+    db
+      .selectFrom(creditedAdoptedPosts(db).as('credit'))
+      .select([
+        sql<number>`count(*)::int`.as('adopted'),
+        sql<number>`(count(*) FILTER (WHERE credit.status = 'shipped'))::int`.as('shipped'),
+      ])
+      .where('credit.user_id', '=', user.id)
       .executeTakeFirstOrThrow(),
     db
       .selectFrom('post')
@@ -104,14 +106,15 @@ export async function getProfile(db: Kysely<Database>, input: GetProfileInput): 
   const badges: ProfileBadge[] = [];
   if (totals.post_count >= 1) badges.push('first_post');
   if (totals.max_votes >= HEARD_VOTES) badges.push('heard');
-  if (totals.adopted_count >= 1) badges.push('adopted');
+  badges.push(...adoptionBadges(adoption));
 
   const showTier = user.org_tier !== null && (user.org_active_members ?? 0) >= settings.anonymityThreshold;
   return {
     id: user.id,
     pseudonym: pseudonymFor(user, locale),
     orgTier: showTier ? user.org_tier : null,
-    reputation: totals.votes + ADOPTED_POINTS * totals.adopted_count,
+    // Votes received, plus the points adopted posts earn (the leaderboard's measure).
+    reputation: totals.votes + adoptionPoints(adoption),
     badges,
     posts: posts.map((row) => ({
       id: row.id,
