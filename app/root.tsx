@@ -45,10 +45,13 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
         roles: user.roles,
         isAdmin: can(user, 'admin.orgs'),
         isOrgAdmin: user.roles.includes('org_admin'),
+        // Customer members earn rewards; vendor staff (in no org) never do.
+        isMember: user.orgId !== null,
         isProductAdmin: can(user, 'product.admin'),
         isAuditor: can(user, 'audit.read'),
         canTriage: can(user, 'triage'),
         canModerate: can(user, 'moderate'),
+        canSeeFinance: can(user, 'finance.approve'),
         unreadNotifications,
       },
     },
@@ -108,10 +111,12 @@ function Shell({ children }: { children: React.ReactNode }) {
               {user?.canTriage ? <NavLink to="/triage">{t('common.nav.triage')}</NavLink> : null}
               {user?.canTriage ? <NavLink to="/insights">{t('common.nav.insights')}</NavLink> : null}
               {user?.canModerate ? <NavLink to="/moderation">{t('common.nav.moderation')}</NavLink> : null}
+              {user?.canSeeFinance ? <NavLink to="/finance">{t('finance.title')}</NavLink> : null}
               {user?.isProductAdmin ? <NavLink to="/admin/areas">{t('common.nav.areas')}</NavLink> : null}
               {user?.isOrgAdmin ? <NavLink to="/org">{t('common.nav.org')}</NavLink> : null}
               {user?.isAdmin ? <NavLink to="/admin">{t('common.nav.admin')}</NavLink> : null}
               {user?.isAuditor ? <NavLink to="/audit">{t('common.nav.audit')}</NavLink> : null}
+              {user?.isMember ? <NavLink to="/rewards">{t('rewards.nav.rewards')}</NavLink> : null}
               {user ? (
                 <>
                   <NavLink to="/notifications" className="nav__bell">
@@ -157,6 +162,10 @@ function Shell({ children }: { children: React.ReactNode }) {
         {children}
       </main>
       <footer className="site-footer">
+        <nav aria-label={t('rewards.nav.footerLabel')} className="site-footer__links">
+          <Link to="/hall-of-fame">{t('rewards.nav.hallOfFame')}</Link>
+          <Link to="/leaderboard">{t('rewards.nav.leaderboard')}</Link>
+        </nav>
         <p>{t('common.footer.privacy')}</p>
       </footer>
     </>

@@ -2,6 +2,17 @@ import type { Kysely } from 'kysely';
 import type { VaultKeys } from '../app/domain/identity/vault.server.js';
 import { addComment } from '../app/domain/comments/add-comment.server.js';
 import { toggleVote } from '../app/domain/votes/toggle-vote.server.js';
+import type { Actor } from '../app/domain/admin/actor.server.js';
+import { createRoadmapItem } from '../app/domain/roadmap/create-roadmap-item.server.js';
+import { linkPostToRoadmapItem } from '../app/domain/roadmap/link-post-to-roadmap-item.server.js';
+import { shipRoadmapItem } from '../app/domain/roadmap/ship-roadmap-item.server.js';
+import { createTag } from '../app/domain/tags/create-tag.server.js';
+import { triagePost } from '../app/domain/triage/triage-post.server.js';
+import { setRewardMode } from '../app/domain/orgs/set-reward-mode.server.js';
+import { createPool } from '../app/domain/pools/create-pool.server.js';
+import { topUpPool } from '../app/domain/pools/top-up-pool.server.js';
+import { getCurrentPolicy } from '../app/domain/rewards/current-policy.server.js';
+import { reconcileNominations } from '../app/domain/rewards/reconcile-nominations.server.js';
 import { createOrg, createPostRow, createProductArea, createUser } from './factories.js';
 import type { Database, Role } from './schema.js';
 
@@ -55,6 +66,8 @@ export async function seedDemoData(db: Kysely<Database>, keys: VaultKeys): Promi
     orgId: northwind,
     roles: ['org_admin'],
   });
+  // Northwind's org admin consents to cash rewards paid to its members: the demo's reward story.
+  await setRewardMode(db, { id: orgAdmin.id, orgId: northwind, roles: ['org_admin'] }, { mode: 'member', consent: true });
   // Engineers at the other customers, so demo posts have votes from several orgs.
   const voters = [orgAdmin];
   for (const [index, orgId] of [contoso, contoso, fabrikam].entries()) {
@@ -90,6 +103,14 @@ export async function seedDemoData(db: Kysely<Database>, keys: VaultKeys): Promi
     { id: staffIds['triager@candor.example']!, orgId: null, roles: ['triager'] },
     { postId: postIds[0]!, body: 'Thanks for the detail. We can reproduce this on our lab network and are looking at alarm correlation.' },
   );
+  await seedDemoRoadmap(db, { id: staffIds['product@candor.example']!, orgId: null, roles: ['product_admin'] }, postIds);
+  await seedDemoTriage(
+    db,
+    { id: staffIds['triager@candor.example']!, orgId: null, roles: ['triager'] },
+    { id: staffIds['product@candor.example']!, orgId: null, roles: ['product_admin'] },
+    postIds,
+  );
+  await seedDemoFinance(db, { id: staffIds['finance@candor.example']!, orgId: null, roles: ['finance_admin'] }, postIds);
   return true;
 }
 
@@ -137,4 +158,93 @@ async function seedDemoPosts(db: Kysely<Database>, authorId: string): Promise<st
     impactHoursPerWeek: 5,
   });
   return [alarmStorm, rollback, kpiExport];
+}
+
+/**
+ * A roadmap with items in every column, the demo posts linked to the open
+ * ones. The shipped item has no linked post: shipping one would change the
+ * demo posts' status, which the community browser tests count on.
+ */
+async function seedDemoRoadmap(db: Kysely<Database>, productAdmin: Actor, [alarmStorm, rollback, kpiExport]: string[]): Promise<void> {
+  const item = async (title: string, description: string, status: 'planned' | 'in_progress', postIds: string[] = []) => {
+    const { itemId } = await createRoadmapItem(db, productAdmin, { title, description, status });
+    for (const postId of postIds) await linkPostToRoadmapItem(db, productAdmin, { itemId, postId });
+    return itemId;
+  };
+  await item(
+    'Alarm correlation after restarts',
+    'Group the alarms a base station restart raises under **one root-cause alarm**, so the real fault is not buried.',
+    'planned',
+    [alarmStorm!],
+  );
+  await item('KPI reports through the Open API', 'A read-only endpoint for the daily KPI reports, as CSV or JSON.', 'planned', [kpiExport!]);
+  await item(
+    'Roll back bulk parameter changes',
+    'One action restores the configuration a bulk change replaced, on every base station it touched.\n\n一键回滚批量参数修改。',
+    'in_progress',
+    [rollback!],
+  );
+  await item('Faster topology view', 'The network topology opens in under two seconds for networks of 10,000 sites.', 'in_progress');
+  const shipped = await item('Night mode for the operations console', 'A dark theme for the night shift, with the same alarm colours.', 'planned');
+  await shipRoadmapItem(db, productAdmin, { itemId: shipped, version: 1 });
+}
+
+/**
+ * The managed tags, and a status history on two demo posts; the KPI export
+ * post stays untriaged (and past the SLA) for the triage inbox. No demo post
+ * is added: the community browser tests count the feed's posts.
+ */
+async function seedDemoTriage(db: Kysely<Database>, triager: Actor, productAdmin: Actor, [alarmStorm, rollback]: string[]): Promise<void> {
+  const tags: Record<string, string> = {};
+  for (const tag of [
+    { slug: 'regression', nameEn: 'Regression', nameZh: '回归问题', color: 'red' },
+    { slug: 'needs-logs', nameEn: 'Needs logs', nameZh: '需要日志', color: 'amber' },
+    { slug: 'quick-win', nameEn: 'Quick win', nameZh: '快速见效', color: 'green' },
+    { slug: 'usability', nameEn: 'Usability', nameZh: '易用性', color: 'blue' },
+    { slug: 'security', nameEn: 'Security', nameZh: '安全', color: 'violet' },
+  ] as const) {
+    tags[tag.slug] = (await createTag(db, productAdmin, tag)).tagId;
+  }
+  // Each step goes through the triage panel's use-case, so the timeline, audit and outbox are real.
+  const step = async (postId: string, changes: { status: 'under_review' | 'in_progress'; note: string; tagIds?: string[] }) => {
+    const post = await db.selectFrom('post').select(['version', 'product_area_id']).where('id', '=', postId).executeTakeFirstOrThrow();
+    const current = await db.selectFrom('post_tag').select('tag_id').where('post_id', '=', postId).execute();
+    await triagePost(db, triager, {
+      postId,
+      expectedVersion: post.version,
+      productAreaId: post.product_area_id,
+      tagIds: changes.tagIds ?? current.map((row) => row.tag_id),
+      assigneeId: triager.id,
+      status: changes.status,
+      note: changes.note,
+    });
+  };
+  await step(alarmStorm!, {
+    status: 'under_review',
+    note: 'Reproduced on our lab network after a restart of 40 sites. We are looking at grouping these alarms under one root cause.',
+    tagIds: [tags.regression!, tags['needs-logs']!],
+  });
+  await step(rollback!, { status: 'under_review', note: '正在评估对现有批量任务的影响。', tagIds: [tags.usability!] });
+  await step(rollback!, { status: 'in_progress', note: '已排入开发：一键回滚将记录每次批量修改前的配置。' });
+}
+
+/**
+ * This year's bounty pool, topped up to its budget, policy version 1, and the
+ * adoption worker's nomination for the rollback request (in progress, so
+ * adopted): one pending nomination in the finance queue. The worker makes the
+ * same one from the seed's outbox events; making it here puts it in the queue
+ * before the worker runs, and the worker then finds nothing to add.
+ */
+async function seedDemoFinance(db: Kysely<Database>, financeAdmin: Actor, [, rollback]: string[]): Promise<void> {
+  const year = new Date().getUTCFullYear();
+  const { id: poolId } = await createPool(db, financeAdmin, {
+    name: `Operator complaint reward FY${year}`,
+    currency: 'CNY',
+    budgetMinor: 2_000_000_00n,
+    periodStart: `${year}-01-01`,
+    periodEnd: `${year}-12-31`,
+  });
+  await topUpPool(db, financeAdmin, { poolId, amountMinor: 2_000_000_00n, reason: 'Annual budget approved by the board', submissionKey: 'demo-annual-budget' });
+  await getCurrentPolicy(db);
+  await reconcileNominations(db, rollback!);
 }

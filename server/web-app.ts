@@ -12,7 +12,13 @@ export const MAX_BODY_BYTES = 1_000_000;
 const CSRF_COOKIE = 'candor_csrf';
 
 /** Paths whose last segment is a secret; logged with it masked. */
-const SECRET_PATHS = /^\/(verify-email|reset-password|invite)\/[^/?]+/;
+const SECRET_PATHS = /^\/(verify-email|reset-password|invite|unsubscribe)\/[^/?]+/;
+
+/** A notification mail's unsubscribe link, whose last segment is the token. */
+const UNSUBSCRIBE_PATH = /^\/unsubscribe\/[^/]+$/;
+
+/** Where the payment provider posts its signed callbacks (app/routes/payouts.callback.tsx). */
+const PAYOUT_CALLBACK_PATH = '/payouts/callback';
 
 export function maskUrl(url: string): string {
   return url.replace(SECRET_PATHS, '/$1/[redacted]').replace(/([?&](token|invite|redirectTo)=)[^&]*/g, '$1[redacted]');
@@ -140,6 +146,19 @@ export function csrfGuard(publicOrigin: string, secure: boolean) {
     }
     const headerToken = req.headers['x-csrf-token'];
     if (typeof headerToken === 'string' && cookieToken && safeEqual(headerToken, cookieToken)) return next();
+    // RFC 8058 one-click unsubscribe: mail programs POST "List-Unsubscribe=One-Click"
+    // to the link from their own servers, with no Origin, cookie or token. Safe to
+    // let through: the route reads no session (the unguessable token in the path is
+    // the only authority), a browser always sends Origin so cross-site forms are
+    // still refused above, and the route accepts nothing but that body from such a
+    // request, which can only turn mail off.
+    if (req.method === 'POST' && UNSUBSCRIBE_PATH.test(req.path)) return next();
+    // The payment provider's callback comes server to server, with no Origin,
+    // cookie or token. Safe to let through: the route reads no session, and it
+    // acts only on a body whose HMAC signature (PAYOUT_WEBHOOK_SECRET, checked
+    // in constant time, at most five minutes old) proves the provider sent
+    // it; a browser always sends Origin, so cross-site forms are still refused above.
+    if (req.method === 'POST' && req.path === PAYOUT_CALLBACK_PATH) return next();
     res.status(403).type('text/plain').send('Request refused: no Origin header and no valid CSRF token.');
   };
 }

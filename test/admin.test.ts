@@ -659,6 +659,12 @@ describe('settings', () => {
     tierWeightStandard: '1',
     postsPerHour: '10',
     commentsPerHour: '60',
+    triageSlaHours: '48',
+    mailSubjectsNeutral: 'on',
+    twoApproverThreshold: '50,000.00',
+    perPersonCap: '200,000.00',
+    lowBalanceThreshold: '100,000.00',
+    withholdingPercent: '20',
   };
 
   it('refuses bad values with messages on the form and changes nothing', async () => {
@@ -697,6 +703,12 @@ describe('settings', () => {
       tierWeightStandard: 1,
       postsPerHour: 10,
       commentsPerHour: 60,
+      triageSlaHours: 48,
+      mailSubjectsNeutral: true,
+      twoApproverThresholdMinor: '5000000',
+      perPersonCapMinor: '20000000',
+      lowBalanceThresholdMinor: '10000000',
+      withholdingPercent: 20,
     });
     const audits = await auditRows('setting.update');
     // Only the keys that changed from their defaults (absolute days and invite expiry did not).

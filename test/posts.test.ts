@@ -403,6 +403,7 @@ describe('the feed', () => {
       commentCount: 0,
       createdDay: '2026-02-03',
       areaName: '信息流',
+      tags: [],
     });
     await db().deleteFrom('follow').where('post_id', 'in', [a, b, c, hiddenPost]).execute();
     await db().deleteFrom('post').where('id', 'in', [a, b, c, hiddenPost]).execute();
@@ -482,7 +483,7 @@ describe('search', () => {
   });
 
   it('ranks a title match above a body match, and never returns hidden posts', async () => {
-    const results = await searchPosts(db(), member, { query: 'topology map' });
+    const { results } = await searchPosts(db(), member, { query: 'topology map' });
     const ids = results.map((result) => result.id);
     expect(ids).toContain(exact);
     expect(ids).toContain(inBody);
@@ -491,31 +492,31 @@ describe('search', () => {
   });
 
   it('highlights matches as text segments in the title and a body snippet', async () => {
-    const [top] = await searchPosts(db(), member, { query: 'Topology map' });
+    const [top] = (await searchPosts(db(), member, { query: 'Topology map' })).results;
     expect(top!.title).toEqual([
       { text: 'Topology', match: true },
       { text: ' ', match: false },
       { text: 'map', match: true },
       { text: ' renders slowly', match: false },
     ]);
-    const body = (await searchPosts(db(), member, { query: 'topology' })).find((result) => result.id === inBody)!;
+    const body = (await searchPosts(db(), member, { query: 'topology' })).results.find((result) => result.id === inBody)!;
     expect(body.snippet.filter((segment) => segment.match).map((segment) => segment.text)).toEqual(['topology']);
   });
 
   it('finds and ranks Chinese text', async () => {
-    const results = await searchPosts(db(), member, { query: '拓扑图加载', locale: 'zh-CN' });
+    const { results } = await searchPosts(db(), member, { query: '拓扑图加载', locale: 'zh-CN' });
     expect(results[0]!.id).toBe(chinese);
     expect(results[0]!.title.filter((segment) => segment.match).map((segment) => segment.text)).toEqual(['拓扑图加载']);
     expect(results[0]!.areaName).toBe('开放接口');
-    const both = await searchPosts(db(), member, { query: '拓扑图' });
+    const both = (await searchPosts(db(), member, { query: '拓扑图' })).results;
     expect(both.map((result) => result.title.map((segment) => segment.text).join(''))).toEqual(
       expect.arrayContaining(['拓扑图加载缓慢', '拓扑图颜色不清晰']),
     );
-    expect((await searchPosts(db(), member, { query: '一分钟' })).map((result) => result.id)).toContain(chinese);
+    expect((await searchPosts(db(), member, { query: '一分钟' })).results.map((result) => result.id)).toContain(chinese);
   });
 
   it('treats LIKE wildcards literally and answers the page for empty, odd or long queries', async () => {
-    expect(await searchPosts(db(), member, { query: '%_%' })).toEqual([]);
+    expect((await searchPosts(db(), member, { query: '%_%' })).results).toEqual([]);
     for (const q of ['', '%25', 'x'.repeat(500), '<script>']) {
       const outcome = await call(searchRoute.loader, `/search?q=${encodeURIComponent(q)}`, member);
       expect(outcome.status, q).toBe(200);

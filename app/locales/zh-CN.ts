@@ -10,5 +10,9 @@ import moderation from './zh-CN/moderation.js';
 import triage from './zh-CN/triage.js';
 import roadmap from './zh-CN/roadmap.js';
 import insights from './zh-CN/insights.js';
+import merge from './zh-CN/merge.js';
+import rewards from './zh-CN/rewards.js';
+import finance from './zh-CN/finance.js';
+import payments from './zh-CN/payments.js';
 
-export default { common, auth, account, admin, post, posts, profile, notifications, moderation, triage, roadmap, insights };
+export default { common, auth, account, admin, post, posts, profile, notifications, moderation, triage, roadmap, insights, merge, rewards, finance, payments };

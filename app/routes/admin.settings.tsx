@@ -1,4 +1,4 @@
-import { getFormProps, useForm } from '@conform-to/react';
+import { getFormProps, getInputProps, useForm } from '@conform-to/react';
 import { getZodConstraint, parseWithZod } from '@conform-to/zod/v4';
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from '@remix-run/node';
 import { data } from '@remix-run/node';
@@ -9,6 +9,8 @@ import { LocaleOptions } from '~/components/choice-options';
 import { Field, FormErrors, SelectField, SubmitButton } from '~/components/forms';
 import { PageHeader } from '~/components/page-header';
 import { LOCALE_CHOICES } from '~/domain/admin/choices';
+import { AmountTextSchema, amountErrorMessage } from '~/domain/money/amount-input';
+import { minorToDecimal, parseAmount } from '~/domain/money/money';
 import { getSettings, updateSettings } from '~/domain/settings/settings.server';
 import { requirePermission } from '~/utils/auth.server';
 import { redirectWithFlash } from '~/utils/flash.server';
@@ -24,6 +26,20 @@ function wholeNumber(min: number, max: number) {
     .int({ error: 'admin.errors.wholeNumber' })
     .min(min, { error: outOfRange })
     .max(max, { error: outOfRange });
+}
+
+/** Money settings, typed as amounts in the portal currency and stored as minor units. */
+const MONEY_SETTINGS = ['twoApproverThreshold', 'perPersonCap', 'lowBalanceThreshold'] as const;
+
+/** The settings table keeps at most 15 digits of minor units. */
+const MAX_SETTING_MINOR = 10n ** 15n - 1n;
+
+/** "50,000.00" in CNY → "5000000" (minor units), or the message saying why not. Zero is allowed. */
+function moneySetting(text: string, currency: string): { ok: true; minor: string } | { ok: false; message: string } {
+  const parsed = parseAmount(text, currency);
+  if (!parsed.ok) return { ok: false, message: amountErrorMessage(parsed.error, currency) };
+  if (parsed.minor > MAX_SETTING_MINOR) return { ok: false, message: amountErrorMessage('amount_too_large', currency) };
+  return { ok: true, minor: parsed.minor.toString() };
 }
 
 // The same bounds as SettingsSchema in the domain, with translated messages.
@@ -44,10 +60,25 @@ const SettingsFormSchema = z
     tierWeightStandard: wholeNumber(0, 100),
     postsPerHour: wholeNumber(1, 1000),
     commentsPerHour: wholeNumber(1, 1000),
+    triageSlaHours: wholeNumber(1, 24 * 30),
+    // An unchecked box is not sent at all: absent means off.
+    mailSubjectsNeutral: z.boolean().default(false),
+    twoApproverThreshold: AmountTextSchema,
+    perPersonCap: AmountTextSchema,
+    lowBalanceThreshold: AmountTextSchema,
+    withholdingPercent: wholeNumber(0, 60),
   })
   .refine((value) => value.sessionIdleMinutes <= value.sessionAbsoluteDays * 24 * 60, {
     error: 'admin.errors.idleLongerThanAbsolute',
     path: ['sessionIdleMinutes'],
+  })
+  // Amounts are read in the currency saved with them (once it is a currency code at all).
+  .superRefine((value, ctx) => {
+    if (!/^[A-Z]{3}$/.test(value.currency)) return;
+    for (const key of MONEY_SETTINGS) {
+      const amount = moneySetting(value[key], value.currency);
+      if (!amount.ok) ctx.addIssue({ code: 'custom', path: [key], message: amount.message });
+    }
   });
 
 export async function loader({ request, context }: LoaderFunctionArgs) {
@@ -61,8 +92,19 @@ export async function action({ request, context }: ActionFunctionArgs) {
   if (submission.status !== 'success') {
     return data({ result: submission.reply() }, { status: 400 });
   }
+  const { twoApproverThreshold, perPersonCap, lowBalanceThreshold, ...settings } = submission.value;
+  const minorOf = (text: string) => {
+    const amount = moneySetting(text, settings.currency);
+    if (!amount.ok) throw new Error('an amount the form schema accepted no longer parses');
+    return amount.minor;
+  };
   // updateSettings audits each changed key with its before and after.
-  await updateSettings(context.services.db, user.id, submission.value);
+  await updateSettings(context.services.db, user.id, {
+    ...settings,
+    twoApproverThresholdMinor: minorOf(twoApproverThreshold),
+    perPersonCapMinor: minorOf(perPersonCap),
+    lowBalanceThresholdMinor: minorOf(lowBalanceThreshold),
+  });
   return redirectWithFlash('/admin/settings', 'admin.flash.settingsSaved');
 }
 
@@ -73,10 +115,19 @@ export default function AdminSettingsPage() {
   const [form, fields] = useForm({
     id: 'settings',
     lastResult: actionData?.result,
-    defaultValue: settings,
+    defaultValue: {
+      ...settings,
+      twoApproverThreshold: minorToDecimal(settings.twoApproverThresholdMinor, settings.currency),
+      perPersonCap: minorToDecimal(settings.perPersonCapMinor, settings.currency),
+      lowBalanceThreshold: minorToDecimal(settings.lowBalanceThresholdMinor, settings.currency),
+    },
     constraint: getZodConstraint(SettingsFormSchema),
     onValidate: ({ formData }) => parseWithZod(formData, { schema: SettingsFormSchema }),
     shouldRevalidate: 'onBlur',
+  });
+  const neutralSubjectProps = getInputProps(fields.mailSubjectsNeutral, {
+    type: 'checkbox',
+    ariaDescribedBy: fields.mailSubjectsNeutral.descriptionId,
   });
   return (
     <>
@@ -136,6 +187,39 @@ export default function AdminSettingsPage() {
             type="number"
             label={t('admin.settings.commentsPerHour')}
             hint={t('admin.settings.perMemberHint')}
+          />
+          <h2>{t('admin.settings.triageTitle')}</h2>
+          <Field
+            meta={fields.triageSlaHours}
+            type="number"
+            label={t('admin.settings.triageSlaHours')}
+            hint={t('admin.settings.triageSlaHoursHint')}
+          />
+          <div className="field">
+            <label className="checkbox">
+              <input {...neutralSubjectProps} key={neutralSubjectProps.key} />
+              {t('admin.settings.mailSubjectsNeutral')}
+            </label>
+            <p className="field__hint" id={fields.mailSubjectsNeutral.descriptionId}>
+              {t('admin.settings.mailSubjectsNeutralHint')}
+            </p>
+          </div>
+          <h2>{t('admin.settings.moneyTitle')}</h2>
+          <p className="field__hint">{t('admin.settings.moneyHint', { currency: settings.currency })}</p>
+          {MONEY_SETTINGS.map((key) => (
+            <Field
+              key={key}
+              meta={fields[key]}
+              label={t(`admin.settings.${key}`, { currency: settings.currency })}
+              hint={t(`admin.settings.${key}Hint`)}
+              maxLength={40}
+            />
+          ))}
+          <Field
+            meta={fields.withholdingPercent}
+            type="number"
+            label={t('admin.settings.withholdingPercent')}
+            hint={t('admin.settings.withholdingPercentHint')}
           />
           <div className="actions">
             <SubmitButton>{t('common.actions.save')}</SubmitButton>

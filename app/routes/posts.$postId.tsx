@@ -7,6 +7,7 @@ import { useTranslation } from 'react-i18next';
 import { z } from 'zod';
 import { errorsOf, FormErrors, SubmitButton, TextareaField } from '~/components/forms';
 import { PostStatusBadge, PostTypeBadge } from '~/components/post-fields';
+import { RoadmapItemLink } from '~/components/roadmap-item-link';
 import { RowActionForm } from '~/components/row-action-form';
 import { UtcDate, UtcDateTime } from '~/components/time';
 import { addComment } from '~/domain/comments/add-comment.server';
@@ -16,12 +17,20 @@ import { COMMENT_EDIT_MINUTES, COMMENT_MAX_LENGTH } from '~/domain/comments/limi
 import { type CommentThread, type CommentView, listComments } from '~/domain/comments/list-comments.server';
 import { isDomainError } from '~/domain/errors';
 import { followPost } from '~/domain/follows/follow-post.server';
+import { MergePanel } from '~/components/merge-panel';
+import { listPostMerges } from '~/domain/merges/list-post-merges.server';
 import { unfollowPost } from '~/domain/follows/unfollow-post.server';
 import { getPost, type PostPage } from '~/domain/posts/get-post.server';
 import { getSettings } from '~/domain/settings/settings.server';
 import { VOTE_IMPACT_NOTE_MAX_LENGTH } from '~/domain/votes/limits';
 import { toggleVote } from '~/domain/votes/toggle-vote.server';
-import { getCurrentUser, requireUser } from '~/utils/auth.server';
+import { CommentModeration, PostModerationPanel, PostModerationProvider } from '~/components/moderation-controls';
+import { ReportDisclosure } from '~/components/report-form';
+import { ModerationReasonSchema } from '~/domain/moderation/choices';
+import { hideContent } from '~/domain/moderation/hide-content.server';
+import { listOwnReports } from '~/domain/moderation/list-own-reports.server';
+import { restoreContent } from '~/domain/moderation/restore-content.server';
+import { can, getCurrentUser, requireUser } from '~/utils/auth.server';
 import { keyedHash } from '~/utils/crypto.server';
 import { redirectWithFlash } from '~/utils/flash.server';
 import { replyWithDomainError } from '~/utils/forms.server';
@@ -29,6 +38,13 @@ import { notFound } from '~/utils/http.server';
 import { getT, isLocale } from '~/utils/i18n';
 import { pageTitle } from '~/utils/meta';
 import { hitRateLimit, rateLimitedReply } from '~/utils/rate-limit.server';
+import { StatusTimeline } from '~/components/status-timeline';
+import { TagBadges } from '~/components/tag-badge';
+import { TriagePanel } from '~/components/triage-panel';
+import { listTagsOfPosts } from '~/domain/tags/list-tags.server';
+import { getTriagePanel } from '~/domain/triage/get-triage-panel.server';
+import { listStatusTimeline } from '~/domain/triage/list-status-timeline.server';
+import { getLocale } from '~/utils/locale.server';
 
 export const meta: MetaFunction<typeof loader> = ({ data: loaded, matches }) => {
   if (!loaded) return pageTitle({ matches }, 'common.errors.notFoundTitle');
@@ -63,6 +79,9 @@ const PostActionSchema = z.discriminatedUnion(
     CommentFieldsSchema.extend({ intent: z.literal('reply'), parentId: IdField }),
     CommentFieldsSchema.extend({ intent: z.literal('edit-comment'), commentId: IdField }),
     z.object({ intent: z.literal('delete-comment'), commentId: IdField }),
+    // Moderators hide or restore the post (no commentId) or one of its comments.
+    z.object({ intent: z.literal('hide'), commentId: IdField.optional(), reason: ModerationReasonSchema }),
+    z.object({ intent: z.literal('restore'), commentId: IdField.optional(), reason: ModerationReasonSchema }),
   ],
   { error: 'post.errors.unknownAction' },
 );
@@ -80,13 +99,39 @@ export async function loader({ request, context, params }: LoaderFunctionArgs) {
   const user = await getCurrentUser(request, context);
   const { db } = context.services;
   try {
-    const [post, comments] = await Promise.all([getPost(db, user, postId), listComments(db, user, postId)]);
+    const [post, comments, merges, ownReports] = await Promise.all([
+      getPost(db, user, postId),
+      listComments(db, user, postId),
+      listPostMerges(db, user, postId),
+      listOwnReports(db, user, postId),
+    ]);
     const url = new URL(request.url);
+    const canMerge = can(user, 'triage');
+    // Readers of a merged duplicate continue on the post it was merged into;
+    // triage staff stay (to undo), and "?view=duplicate" keeps anyone here
+    // to read the comments that stayed on it. A hidden target sends no one.
+    if (post.mergedInto?.title != null && !canMerge && url.searchParams.get('view') !== 'duplicate') {
+      throw await redirectWithFlash(`/posts/${post.mergedInto.id}`, 'merge.flash.redirected');
+    }
+    // The public status history and tags; the triage panel for triage staff.
+    const locale = await getLocale(request, context);
+    const [timeline, tagsByPost, triage] = await Promise.all([
+      listStatusTimeline(db, postId),
+      listTagsOfPosts(db, [postId], locale),
+      user && can(user, 'triage') ? getTriagePanel(db, user, postId, locale) : null,
+    ]);
     return {
+      timeline,
+      tags: tagsByPost.get(postId) ?? [],
+      triage,
+      merges,
+      canMerge,
       post,
       comments,
       signedIn: user !== null,
       loginHref: `/login?redirectTo=${encodeURIComponent(url.pathname)}`,
+      ownReports,
+      canModerate: can(user, 'moderate'),
     };
   } catch (error) {
     if (isDomainError(error) && error.status === 404) throw notFound();
@@ -121,6 +166,8 @@ export async function action({ request, context, params }: ActionFunctionArgs) {
       return data({ intent, target, result: submission.reply({ formErrors: [refused.message] }) }, refused.init);
     }
   }
+  const moderating = command.intent === 'hide' || command.intent === 'restore';
+  if (moderating && !can(user, 'moderate')) throw new Response('Forbidden', { status: 403, statusText: 'Forbidden' });
 
   try {
     switch (command.intent) {
@@ -145,10 +192,17 @@ export async function action({ request, context, params }: ActionFunctionArgs) {
       case 'delete-comment':
         await deleteComment(db, user, { commentId: command.commentId });
         return redirectWithFlash(`${back}#comments`, 'post.flash.commentDeleted');
+      case 'hide':
+      case 'restore': {
+        const item = { postId, commentId: command.commentId ?? null, reason: command.reason };
+        await (command.intent === 'hide' ? hideContent(db, user, item) : restoreContent(db, user, item));
+        const anchor = command.commentId ? `#comment-${command.commentId}` : '';
+        return redirectWithFlash(`${back}${anchor}`, command.intent === 'hide' ? 'moderation.flash.hidden' : 'moderation.flash.restored');
+      }
     }
   } catch (error) {
     if (isDomainError(error) && error.code === 'post_not_found') throw notFound();
-    const result = replyWithDomainError(submission, error, 'post.errors');
+    const result = replyWithDomainError(submission, error, moderating ? 'moderation.errors' : 'post.errors');
     return data({ intent, target, result }, { status: 400 });
   }
 }
@@ -161,7 +215,8 @@ function resultFor(actionData: ActionData | undefined, intent: string, target = 
 }
 
 export default function PostPageRoute() {
-  const { post, comments, signedIn, loginHref } = useLoaderData<typeof loader>();
+  const { post, comments, signedIn, loginHref, merges, canMerge, ownReports, canModerate } = useLoaderData<typeof loader>();
+  const { timeline, tags, triage } = useLoaderData<typeof loader>();
   const { t, i18n } = useTranslation();
   const zh = i18n.language === 'zh-CN';
   const author = zh ? post.author.pseudonymZh : post.author.pseudonym;
@@ -206,17 +261,31 @@ export default function PostPageRoute() {
               </Link>
             ) : null}
           </p>
+          <TagBadges tags={tags} linked />
+          <RoadmapItemLink item={post.roadmapItem} />
           {/* Sanitised when written (renderMarkdown), so it is safe to insert as is. */}
           <div className="post__body" dangerouslySetInnerHTML={{ __html: post.bodyHtml }} />
           <Impact post={post} />
+          {signedIn && !canModerate && !post.viewer.isAuthor && !post.hidden ? (
+            <ReportDisclosure postId={post.id} reported={ownReports.post} label={t('moderation.report.thisPost')} />
+          ) : null}
         </article>
 
         <aside className="post-side">
           <VotePanel post={post} signedIn={signedIn} loginHref={loginHref} active={active} />
+          {triage ? <TriagePanel key={triage.version} panel={triage} /> : null}
+          <MergePanel postId={post.id} postTitle={post.title} merges={merges} canMerge={canMerge} isMerged={post.mergedInto !== null} />
+          {canModerate ? <PostModerationPanel postId={post.id} hidden={post.hidden !== null} action={`/posts/${post.id}`} /> : null}
         </aside>
       </div>
 
-      <Comments comments={comments} post={post} signedIn={signedIn} loginHref={loginHref} active={active} />
+      <StatusTimeline entries={timeline} />
+
+      <PostModerationProvider
+        value={{ postId: post.id, action: `/posts/${post.id}`, signedIn, canModerate, reportedCommentIds: ownReports.commentIds }}
+      >
+        <Comments comments={comments} post={post} signedIn={signedIn} loginHref={loginHref} active={active} />
+      </PostModerationProvider>
     </>
   );
 }
@@ -500,6 +569,7 @@ function Comment({ comment }: { comment: CommentView }) {
           ) : null}
         </div>
       ) : null}
+      <CommentModeration comment={comment} />
       <FormErrors errors={deleteErrors} />
     </article>
   );

@@ -12,6 +12,11 @@ import { changePassword } from '~/domain/accounts/change-password.server';
 import { setUserLocale } from '~/domain/accounts/set-user-locale.server';
 import { isDomainError } from '~/domain/errors';
 import { readIdentityProfile } from '~/domain/identity/vault.server';
+import { getMailPreferences } from '~/domain/notifications/get-mail-preferences.server';
+import { setMailPreferences } from '~/domain/notifications/set-mail-preferences.server';
+import { MailPreferenceFields } from '~/components/mail-preference-fields';
+import { HallOfFameOptOutForm } from '~/components/hall-of-fame-opt-out-form';
+import { getHallOfFameOptOut, setHallOfFameOptOut } from '~/domain/rewards/hall-of-fame.server';
 import { getSessionCookie, requireUser } from '~/utils/auth.server';
 import { keyedHash } from '~/utils/crypto.server';
 import { redirectWithFlash } from '~/utils/flash.server';
@@ -36,10 +41,25 @@ const ChangePasswordFormSchema = z.object({
 
 const LogOutEverywhereFormSchema = z.object({ intent: z.literal('logout-everywhere') });
 
+// Unchecked boxes are not sent at all: absent means "no mail of this kind".
+const MailFormSchema = z.object({
+  intent: z.literal('mail'),
+  replies: z.boolean().default(false),
+  statusChanges: z.boolean().default(false),
+});
+
+// An unticked box is not sent: absent means "list me".
+const HallOfFameFormSchema = z.object({
+  intent: z.literal('hall-of-fame'),
+  optOut: z.boolean().default(false),
+});
+
 const SettingsFormSchema = z.discriminatedUnion('intent', [
   LocaleFormSchema,
   ChangePasswordFormSchema,
   LogOutEverywhereFormSchema,
+  MailFormSchema,
+  HallOfFameFormSchema,
 ]);
 
 // The intent travels on the submit button, which on-blur validation in the
@@ -51,9 +71,11 @@ const PASSWORD_FIELDS = ['currentPassword', 'newPassword'];
 export async function loader({ request, context }: LoaderFunctionArgs) {
   const user = await requireUser(request, context);
   const { db, vaultKeys } = context.services;
-  const [identity, locale] = await Promise.all([
+  const [identity, locale, mailPreferences, hallOfFameOptOut] = await Promise.all([
     readIdentityProfile(db, vaultKeys, { userId: user.id, readerId: user.id, purpose: 'own-settings' }),
     getLocale(request, context),
+    getMailPreferences(db, user),
+    getHallOfFameOptOut(db, user.id),
   ]);
   return data(
     {
@@ -62,6 +84,8 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
       name: identity?.name ?? null,
       email: identity?.email ?? null,
       preferredLocale: isLocale(user.locale) ? user.locale : locale,
+      mailPreferences,
+      hallOfFameOptOut,
     },
     // The real name and email must not linger in a shared or proxy cache.
     { headers: { 'Cache-Control': 'private, no-store' } },
@@ -121,12 +145,20 @@ export async function action({ request, context }: ActionFunctionArgs) {
         headers: { 'Set-Cookie': await getSessionCookie(context).serialize('', { maxAge: 0 }) },
       });
     }
+    case 'mail': {
+      await setMailPreferences(db, user, { replies: form.replies, statusChanges: form.statusChanges });
+      return redirectWithFlash('/settings#mail-notifications', 'notifications.preferences.saved');
+    }
+    case 'hall-of-fame': {
+      await setHallOfFameOptOut(db, user, { optOut: form.optOut });
+      return redirectWithFlash('/settings#hall-of-fame', 'rewards.optOut.saved');
+    }
   }
 }
 
 export default function SettingsPage() {
   const { t } = useTranslation();
-  const { pseudonym, pseudonymZh, name, email, preferredLocale } = useLoaderData<typeof loader>();
+  const { pseudonym, pseudonymZh, name, email, preferredLocale, hallOfFameOptOut } = useLoaderData<typeof loader>();
   const actionData = useActionData<typeof action>();
   const [passwordForm, passwordFields] = useForm({
     id: 'change-password',
@@ -219,6 +251,13 @@ export default function SettingsPage() {
         </section>
       </div>
 
+      <MailNotificationsSection />
+
+      <HallOfFameOptOutForm
+        optOut={hallOfFameOptOut}
+        lastResult={actionData?.intent === 'hall-of-fame' ? actionData.result : undefined}
+      />
+
       <section className="panel" aria-labelledby="sessions-title">
         <h2 id="sessions-title">{t('account.sessions.title')}</h2>
         <p className="muted">{t('account.sessions.intro')}</p>
@@ -229,5 +268,33 @@ export default function SettingsPage() {
         </Form>
       </section>
     </>
+  );
+}
+
+/** Which notifications also come by mail; the same choices as behind a mail's unsubscribe link. */
+function MailNotificationsSection() {
+  const { t } = useTranslation();
+  const { mailPreferences } = useLoaderData<typeof loader>();
+  const actionData = useActionData<typeof action>();
+  const [form, fields] = useForm({
+    // Keyed on the saved choices, so the boxes follow a change made elsewhere.
+    id: `mail-notifications-${mailPreferences.replies}-${mailPreferences.statusChanges}`,
+    lastResult: actionData?.intent === 'mail' ? actionData.result : undefined,
+    defaultValue: mailPreferences,
+  });
+  return (
+    <section className="panel" id="mail-notifications" aria-labelledby="mail-notifications-title">
+      <h2 id="mail-notifications-title">{t('notifications.preferences.title')}</h2>
+      <p className="muted">{t('notifications.preferences.intro')}</p>
+      <Form method="post" className="form" {...getFormProps(form)}>
+        <FormErrors errors={form.errors} id={form.errorId} />
+        <MailPreferenceFields replies={fields.replies} statusChanges={fields.statusChanges} />
+        <div className="actions">
+          <SubmitButton className="button button--secondary" name="intent" value="mail">
+            {t('notifications.preferences.submit')}
+          </SubmitButton>
+        </div>
+      </Form>
+    </section>
   );
 }

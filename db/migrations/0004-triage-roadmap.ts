@@ -54,6 +54,8 @@ export async function up(db: Kysely<any>): Promise<void> {
     .execute();
   await sql`CREATE INDEX post_triage_inbox_idx ON post (created_at, id) WHERE triaged_at IS NULL AND hidden_at IS NULL`.execute(db);
   await sql`CREATE INDEX post_roadmap_item_idx ON post (roadmap_item_id) WHERE roadmap_item_id IS NOT NULL`.execute(db);
+  // The insights dashboard's time to triage reads the last weeks' triaged posts.
+  await sql`CREATE INDEX post_triaged_idx ON post (triaged_at) WHERE triaged_at IS NOT NULL AND hidden_at IS NULL`.execute(db);
   await db.schema.createIndex('post_assignee_idx').on('post').columns(['assignee_id']).execute();
 
   // The public timeline of a post: who on the vendor side changed what, when, and why.
@@ -77,6 +79,8 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn('source_post_id', 'text', (col) => col.notNull().references('post.id'))
     .addColumn('target_post_id', 'text', (col) => col.notNull().references('post.id'))
     .addColumn('source_status_before', 'text', (col) => col.notNull())
+    // A merge triages the duplicate (it leaves the inbox); an undo puts back what was there.
+    .addColumn('source_triaged_at_before', 'timestamptz')
     .addColumn('merged_by', 'text', (col) => col.notNull().references('app_user.id'))
     .addColumn('merged_at', 'timestamptz', (col) => col.notNull().defaultTo(sql`now()`))
     .addColumn('undone_by', 'text', (col) => col.references('app_user.id'))
@@ -140,6 +144,7 @@ export async function down(db: Kysely<any>): Promise<void> {
     await db.schema.dropTable(table).ifExists().execute();
   }
   await sql`DROP INDEX IF EXISTS post_triage_inbox_idx`.execute(db);
+  await sql`DROP INDEX IF EXISTS post_triaged_idx`.execute(db);
   await db.schema
     .alterTable('post')
     .dropColumn('roadmap_item_id')

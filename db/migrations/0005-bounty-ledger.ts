@@ -60,6 +60,8 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn('created_at', 'timestamptz', (col) => col.notNull().defaultTo(sql`now()`))
     .execute();
   await db.schema.createIndex('ledger_transaction_pool_idx').on('ledger_transaction').columns(['pool_id', 'created_at']).execute();
+  // Finance reports and the ledger page read transactions by period, newest first, a page at a time.
+  await db.schema.createIndex('ledger_transaction_created_idx').on('ledger_transaction').columns(['created_at', 'id']).execute();
 
   await db.schema
     .createTable('ledger_entry')

@@ -60,6 +60,8 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addUniqueConstraint('nomination_post_trigger_unique', ['post_id', 'trigger'])
     .execute();
   await sql`CREATE INDEX nomination_queue_idx ON nomination (created_at) WHERE status = 'pending'`.execute(db);
+  // The decided tabs of the queue (approved, rejected, cancelled), most recently decided first.
+  await sql`CREATE INDEX nomination_decided_idx ON nomination (status, decided_at, id) WHERE status <> 'pending'`.execute(db);
 
   await db.schema
     .createTable('nomination_adjustment')
@@ -104,6 +106,14 @@ export async function up(db: Kysely<any>): Promise<void> {
     .execute();
   await db.schema.createIndex('reward_beneficiary_idx').on('reward').columns(['beneficiary_id', 'created_at']).execute();
   await sql`CREATE INDEX reward_unpaid_idx ON reward (approved_at) WHERE status IN ('approved', 'paying')`.execute(db);
+  // Finance's list of rewards flagged after a rollback: few rows, read often.
+  await sql`CREATE INDEX reward_flagged_idx ON reward (flagged_at, id) WHERE flagged_at IS NOT NULL`.execute(db);
+  // The public hall of fame, newest first: paid rewards by payday, recognition by approval.
+  await sql`CREATE INDEX reward_hall_of_fame_idx ON reward ((coalesce(paid_at, approved_at)) DESC, id DESC)
+    WHERE status IN ('paid', 'recognised')`.execute(db);
+  // The KOL leaderboard and profiles count adopted posts only, never the whole post table.
+  await sql`CREATE INDEX post_adopted_author_idx ON post (author_id, status)
+    WHERE status IN ('planned', 'in_progress', 'shipped') AND hidden_at IS NULL`.execute(db);
 
   await db.schema
     .createTable('nomination_decision')
@@ -147,6 +157,7 @@ export async function up(db: Kysely<any>): Promise<void> {
 }
 
 export async function down(db: Kysely<any>): Promise<void> {
+  await sql`DROP INDEX IF EXISTS post_adopted_author_idx`.execute(db);
   await db.schema.alterTable('app_user').dropColumn('hall_of_fame_opt_out').execute();
   for (const table of ['nomination_decision', 'reward', 'nomination_adjustment', 'nomination', 'reward_policy']) {
     await db.schema.dropTable(table).ifExists().execute();

@@ -140,6 +140,24 @@ export default {
     postsPerHour: 'Posts per member per hour',
     commentsPerHour: 'Comments per member per hour',
     perMemberHint: 'More than this within an hour is refused with a message to wait.',
+    triageTitle: 'Triage and mail',
+    triageSlaHours: 'Triage deadline (hours)',
+    triageSlaHoursHint:
+      'A new post still untriaged after this long is flagged as overdue and listed in the triagers’ daily digest. 48 hours is two days.',
+    mailSubjectsNeutral: 'Keep notification mail subjects neutral',
+    mailSubjectsNeutralHint:
+      'Work mailboxes are often read by others. When on, a notification mail’s subject names neither the portal nor the post; when off, it includes the post’s title.',
+    moneyTitle: 'Rewards and payouts',
+    moneyHint: 'Amounts are in {{currency}}, the currency above; type them as, for example, 50,000.00.',
+    twoApproverThreshold: 'Two-approver threshold ({{currency}})',
+    twoApproverThresholdHint: 'A nomination of this amount or more needs two different finance approvers.',
+    perPersonCap: 'Cap per person and pool period ({{currency}})',
+    perPersonCapHint: 'The most one person may be awarded from one pool in its period; an approval above it is refused.',
+    lowBalanceThreshold: 'Low-balance alert below ({{currency}})',
+    lowBalanceThresholdHint: 'Finance admins are notified when a pool’s available balance falls below this. 0 turns the alert off.',
+    withholdingPercent: 'Withholding (%)',
+    withholdingPercentHint:
+      'Withheld from each cash reward, for example 20 for incidental income tax. Applies to rewards approved from now on; members see gross, withheld and net.',
   },
   mailbox: {
     title: 'Dev mailbox',

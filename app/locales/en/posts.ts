@@ -96,6 +96,9 @@ export default {
     locked: 'A product team member has triaged it. Add a comment on the post instead.',
     save: 'Save changes',
     back: 'Back to the post',
+    saveAnyway: 'Save anyway',
+    identityBody: 'It contains {{found}}. Readers could work out who you are or where you work. Edit the text, or save it anyway.',
+    confirmNeeded: 'Check the warning below the text, then edit your text or choose “Save anyway”.',
   },
   search: {
     title: 'Search',
@@ -107,6 +110,10 @@ export default {
     resultCount_one: '{{count}} post found',
     resultCount_other: '{{count}} posts found',
     resultsLabel: 'Search results',
+    more: 'More results',
+    first: 'Back to the best matches',
+    pagesLabel: 'Result pages',
+    morePages: 'The best matches come first; more follow on the next pages.',
   },
   areas: {
     title: 'Product areas',

@@ -99,6 +99,9 @@ export default {
     locked: '产品团队成员已对其进行分诊。请改为在帖子下发表评论。',
     save: '保存修改',
     back: '返回帖子',
+    saveAnyway: '仍然保存',
+    identityBody: '其中包含{{found}}。读者可能据此推断出你是谁或在哪里工作。请修改文字，或仍然保存。',
+    confirmNeeded: '请查看正文下方的提醒，然后修改文字或选择“仍然保存”。',
   },
   search: {
     title: '搜索',
@@ -110,6 +113,10 @@ export default {
     resultCount_one: '找到 {{count}} 个帖子',
     resultCount_other: '找到 {{count}} 个帖子',
     resultsLabel: '搜索结果',
+    more: '更多结果',
+    first: '回到最相关的结果',
+    pagesLabel: '结果分页',
+    morePages: '最相关的结果排在前面，更多结果见后续页面。',
   },
   areas: {
     title: '产品领域',
