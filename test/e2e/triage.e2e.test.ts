@@ -55,7 +55,7 @@ describe('triage', () => {
     await page.getByLabel(en.posts.compose.postTitle, { exact: true }).fill(TITLE);
     await page.getByLabel(en.posts.compose.body, { exact: true }).fill(BODY);
     await Promise.all([
-      page.waitForURL((url) => /^\/posts\/[a-z0-9]+$/.test(url.pathname)),
+      page.waitForURL((url) => /^\/posts\/[a-z0-9]+$/.test(url.pathname) && url.pathname !== '/posts/new'),
       page.getByRole('button', { name: en.posts.compose.submit, exact: true }).click(),
     ]);
     postPath = new URL(page.url()).pathname;
