@@ -1,4 +1,5 @@
 import type { ReactNode } from 'react';
+import { useTranslation } from 'react-i18next';
 
 /**
  * A table that scrolls sideways on narrow screens; its rows come as children.
@@ -13,8 +14,10 @@ export function DataTable({
   children: ReactNode;
   sorted?: { column: number; direction: 'ascending' | 'descending' };
 }) {
+  const { t } = useTranslation();
+  // Focusable, so a keyboard user can scroll a table that is wider than a phone.
   return (
-    <div className="table-wrap">
+    <div className="table-wrap" tabIndex={0} role="region" aria-label={t('common.scrollableTable')}>
       <table>
         <thead>
           <tr>

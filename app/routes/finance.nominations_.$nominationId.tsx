@@ -396,14 +396,13 @@ function AdjustForm({ nomination }: { nomination: NominationDetail }) {
   const actionData = useActionData<typeof action>();
   const { t } = useTranslation();
   const format = useFormatMoney();
-  const schema = adjustFormSchema(nomination.currency);
-  const [form, fields] = useForm({
+  const [form, fields] = useForm<z.input<typeof AdjustFieldsSchema>>({
     id: 'adjust-nomination',
     lastResult: actionData?.intent === 'adjust' ? actionData.result : undefined,
     defaultValue: { amount: minorToDecimal(nomination.amountMinor, nomination.currency) },
     constraint: getZodConstraint(AdjustFieldsSchema),
-    onValidate: ({ formData }) => parseWithZod(formData, { schema }),
-    shouldRevalidate: 'onBlur',
+    // Checked on the server only: with client-side validation, a form whose
+    // amount the server had refused would not submit again once corrected.
   });
   return (
     <details className="finance-adjust" open={actionData?.intent === 'adjust' ? true : undefined}>

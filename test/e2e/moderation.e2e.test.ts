@@ -131,7 +131,7 @@ describe('moderation', () => {
     await heading(page, en.moderation.title).waitFor();
     await switchLanguage(page, 'zh-CN');
     await heading(page, zhCN.moderation.title).waitFor();
-    await page.locator('.moderation-case').filter({ hasText: DEMO_TITLE }).getByText(zhCN.moderation.actions.restore).waitFor();
+    await page.locator('.moderation-case').filter({ hasText: DEMO_TITLE }).getByRole('button', { name: zhCN.moderation.actions.restore, exact: true }).waitFor();
     await expectChinese(page);
     await checkPage(page, 'moderation-hidden-zh');
 

@@ -1,6 +1,7 @@
 export default {
   brand: 'Candor',
   tagline: 'Say what hurts. Get heard. Get rewarded.',
+  scrollableTable: 'Table (scrolls sideways on small screens)',
   skipToContent: 'Skip to content',
   nav: {
     main: 'Main',

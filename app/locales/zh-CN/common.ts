@@ -4,6 +4,7 @@ import type { Translated } from '../types.js';
 export default {
   brand: 'Candor 坦言',
   tagline: '说出痛点，被听见，获奖励。',
+  scrollableTable: '表格（小屏幕上可横向滚动）',
   skipToContent: '跳到正文',
   nav: {
     main: '主导航',
