@@ -1,10 +1,10 @@
 import { readFile } from 'node:fs/promises';
-import type { Cookie, Locator, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { describe, expect, test } from 'vitest';
 import en from '../../app/locales/en.js';
 import zhCN from '../../app/locales/zh-CN.js';
-import { checkPage, expectChinese, samePersonOn, switchLanguage } from './support/flows.js';
-import { expectAccessible, login, setupE2E, type ViewportName } from './support/e2e.js';
+import { checkPage, demoPeople, expectChinese, fillTemplate, flash, heading, switchLanguage } from './support/flows.js';
+import { expectAccessible, setupE2E } from './support/e2e.js';
 
 // Issue 5's whole story, as the people in it live it in a browser, on a post
 // made here (not the demo nomination): a member posts a request; members of
@@ -21,6 +21,7 @@ import { expectAccessible, login, setupE2E, type ViewportName } from './support/
 // axe, two read in 简体中文. The tests build on each other and run in order.
 
 const e2e = setupE2E();
+const { pageAs, pseudonymOf } = demoPeople(e2e);
 
 const MEMBER = { email: 'member@northwind.example', name: 'Mei Member' };
 /** "Me too" from three orgs: Northwind (strategic), Contoso (major), Fabrikam (standard). */
@@ -51,24 +52,8 @@ const CSV_AMOUNTS = { net: '12000.00', gross: '15000.00', withheld: '3000.00' };
 /** Real identities and org names: none may reach a public page or a finance page. */
 const SECRETS = ['Mei Member', MEMBER.email, 'Northwind', 'Omar Orgadmin', 'Demo Engineer', '622202123456'];
 
-/** Sessions, kept per person so each logs in once per file (login is rate limited). */
-const sessions = new Map<string, Cookie[]>();
-let memberPseudonym = '';
 
-async function pageAs(email: string, viewport: ViewportName = 'desktop'): Promise<Page> {
-  const cookies = sessions.get(email);
-  if (cookies) return samePersonOn(e2e, viewport, cookies);
-  const page = await e2e.newPage(viewport);
-  const pseudonym = await login(page, email);
-  if (email === MEMBER.email) memberPseudonym = pseudonym;
-  sessions.set(email, await page.context().cookies());
-  return page;
-}
 
-const heading = (page: Page | Locator, name: string, level = 1) => page.getByRole('heading', { level, name, exact: true });
-const flash = (page: Page, text: string) => page.locator('p.flash[role="status"]').filter({ hasText: text });
-const fill = (text: string, values: Record<string, string | number>) =>
-  Object.entries(values).reduce((result, [key, value]) => result.replaceAll(`{{${key}}}`, String(value)), text);
 
 async function expectNoSecrets(page: Page, secrets = SECRETS): Promise<void> {
   const html = await page.content();
@@ -98,7 +83,7 @@ let nominationPath = '';
 describe('the bounty story: from a request to a paid reward in the hall of fame', () => {
   test('a member posts a request', async () => {
     const page = await pageAs(MEMBER.email);
-    expect(memberPseudonym).not.toBe('');
+    expect(pseudonymOf(MEMBER.email)).not.toBe('');
     await page.goto('/posts/new');
     await heading(page, en.posts.compose.title).waitFor();
     await page.getByLabel(en.posts.compose.type).selectOption('request');
@@ -115,7 +100,7 @@ describe('the bounty story: from a request to a paid reward in the hall of fame'
     postPath = new URL(page.url()).pathname;
     await flash(page, en.posts.flash.created).waitFor();
     await heading(page, TITLE).waitFor();
-    await page.locator('.post__byline').getByText(fill(en.post.byline, { pseudonym: memberPseudonym })).waitFor();
+    await page.locator('.post__byline').getByText(fillTemplate(en.post.byline, { pseudonym: pseudonymOf(MEMBER.email) })).waitFor();
     await page.locator('article.post .post__badges').getByText(en.posts.statuses.open, { exact: true }).waitFor();
     await checkPage(page, 'story-post-new');
   });
@@ -163,7 +148,7 @@ describe('the bounty story: from a request to a paid reward in the hall of fame'
     await page.locator('article.post .post__badges').getByText(en.posts.statuses.planned, { exact: true }).waitFor();
     const timeline = page.locator('section.status-timeline');
     await timeline.getByText(PLAN_NOTE).waitFor();
-    await timeline.getByText(fill(en.triage.timeline.by, { name: TRIAGER.display })).waitFor();
+    await timeline.getByText(fillTemplate(en.triage.timeline.by, { name: TRIAGER.display })).waitFor();
     await checkPage(page, 'story-post-planned');
   });
 
@@ -187,8 +172,8 @@ describe('the bounty story: from a request to a paid reward in the hall of fame'
         .toBe(1);
       const cardText = await card.innerText();
       expect(cardText).toContain(en.finance.triggers.request_adopted);
-      expect(cardText).toContain(fill(en.finance.nominations.support, { votes: 3, count: 3 }));
-      expect(cardText).toContain(memberPseudonym);
+      expect(cardText).toContain(fillTemplate(en.finance.nominations.support, { votes: 3, count: 3 }));
+      expect(cardText).toContain(pseudonymOf(MEMBER.email));
       expect(cardText).toContain(COMPUTED);
       await expectNoSecrets(page);
       await checkPage(page, 'story-finance-nominations');
@@ -206,7 +191,7 @@ describe('the bounty story: from a request to a paid reward in the hall of fame'
       await checkPage(page, 'story-finance-nomination');
 
       await page.getByText(en.finance.nomination.adjustTitle, { exact: true }).click();
-      await page.getByLabel(fill(en.finance.nomination.fields.amount, { currency: 'CNY' })).fill(ADJUSTED.input);
+      await page.getByLabel(fillTemplate(en.finance.nomination.fields.amount, { currency: 'CNY' })).fill(ADJUSTED.input);
       await page.getByLabel(en.finance.nomination.fields.adjustReason).fill(ADJUST_REASON);
       await Promise.all([
         answered(page, nominationPath),
@@ -233,7 +218,7 @@ describe('the bounty story: from a request to a paid reward in the hall of fame'
     await adjustments.getByText(FINANCE_ADMIN.display).waitFor();
     // Below the two-approver threshold: one approval is enough.
     const approvals = page.locator('main section').filter({ has: heading(page, en.finance.nomination.approvalsTitle, 2) });
-    await approvals.getByText(fill(en.finance.nominations.approvalsOf, { approvals: 0, required: 1 })).waitFor();
+    await approvals.getByText(fillTemplate(en.finance.nominations.approvalsOf, { approvals: 0, required: 1 })).waitFor();
     expect(await approvals.getByText(en.finance.nomination.twoApprovers).count()).toBe(0);
     await checkPage(page, 'story-approver-nomination');
 
@@ -244,7 +229,7 @@ describe('the bounty story: from a request to a paid reward in the hall of fame'
     ]);
     await flash(page, en.finance.flash.approved).waitFor();
     await page.locator('main .page-header .badge').getByText(en.finance.nominations.statuses.approved, { exact: true }).waitFor();
-    await approvals.getByText(fill(en.finance.nominations.approvalsOf, { approvals: 1, required: 1 })).waitFor();
+    await approvals.getByText(fillTemplate(en.finance.nominations.approvalsOf, { approvals: 1, required: 1 })).waitFor();
     expect(await approvals.innerText()).toContain(en.finance.nomination.you);
     await expectNoSecrets(page);
     await checkPage(page, 'story-approver-approved');
@@ -333,7 +318,7 @@ describe('the bounty story: from a request to a paid reward in the hall of fame'
       await row.waitFor();
       const rowText = await row.innerText();
       // Beneficiary by pseudonym only; gross, withheld, net.
-      expect(rowText).toContain(memberPseudonym);
+      expect(rowText).toContain(pseudonymOf(MEMBER.email));
       for (const amount of [ADJUSTED.gross, ADJUSTED.withheld, ADJUSTED.net]) expect(rowText).toContain(amount);
       await expectNoSecrets(page);
       await checkPage(page, 'story-batch-open');
@@ -367,7 +352,7 @@ describe('the bounty story: from a request to a paid reward in the hall of fame'
       const paymentId = (await row.locator('code').first().innerText()).trim();
       await Promise.all([
         answered(page, batchPath),
-        row.getByRole('button', { name: fill(en.payments.batch.markPaidLabel, { id: paymentId }), exact: true }).click(),
+        row.getByRole('button', { name: fillTemplate(en.payments.batch.markPaidLabel, { id: paymentId }), exact: true }).click(),
       ]);
       // The only payment in the batch: settling it reconciles the batch.
       await flash(page, en.payments.flash.reconciled).waitFor();
@@ -396,14 +381,14 @@ describe('the bounty story: from a request to a paid reward in the hall of fame'
   });
 
   test('the public hall of fame lists the member’s pseudonym with the post', async () => {
-    expect(memberPseudonym).not.toBe('');
+    expect(pseudonymOf(MEMBER.email)).not.toBe('');
     const visitor = await e2e.newPage();
     await visitor.goto('/');
     await visitor.locator('.site-footer').getByRole('link', { name: en.rewards.nav.hallOfFame, exact: true }).click();
     await heading(visitor, en.rewards.hallOfFame.title).waitFor();
     const entry = visitor.locator('main table tbody tr').filter({ has: visitor.getByRole('link', { name: TITLE, exact: true }) });
     await entry.waitFor();
-    const pseudonymLink = entry.getByRole('link', { name: memberPseudonym });
+    const pseudonymLink = entry.getByRole('link', { name: pseudonymOf(MEMBER.email) });
     expect(await pseudonymLink.getAttribute('href')).toMatch(/^\/u\/[a-z0-9]+$/);
     const entryText = await entry.innerText();
     expect(entryText).toContain(ADJUSTED.gross);

@@ -1,9 +1,9 @@
-import type { Cookie, Locator, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { describe, expect, test } from 'vitest';
 import en from '../../app/locales/en.js';
 import zhCN from '../../app/locales/zh-CN.js';
-import { checkPage, expectChinese, samePersonOn, switchLanguage } from './support/flows.js';
-import { login, setupE2E, type ViewportName } from './support/e2e.js';
+import { checkPage, demoPeople, expectChinese, fillTemplate, flash, heading, switchLanguage } from './support/flows.js';
+import { setupE2E } from './support/e2e.js';
 
 // Finance at work on the demo data: the finance admin reads the pools (the
 // burn-down chart as an accessible image with its table) and the nominations
@@ -14,6 +14,7 @@ import { login, setupE2E, type ViewportName } from './support/e2e.js';
 // The tests build on each other and run in order.
 
 const e2e = setupE2E();
+const { pageAs } = demoPeople(e2e);
 
 const FINANCE_ADMIN = { email: 'finance@candor.example', display: 'Felix (Finance lead)' };
 const APPROVER = 'approver@candor.example';
@@ -23,22 +24,8 @@ const REASON = 'Saves the night shift a rollback by hand after each failed bulk 
 /** Real identities and org names of the demo data: none may reach a finance page. */
 const SECRETS = ['Mei Member', 'member@northwind.example', 'Northwind', 'Felix Finance', 'Fang Approver'];
 
-/** Sessions, kept per person so each logs in once per file (login is rate limited). */
-const sessions = new Map<string, Cookie[]>();
 
-async function pageAs(email: string, viewport: ViewportName = 'desktop'): Promise<Page> {
-  const cookies = sessions.get(email);
-  if (cookies) return samePersonOn(e2e, viewport, cookies);
-  const page = await e2e.newPage(viewport);
-  await login(page, email);
-  sessions.set(email, await page.context().cookies());
-  return page;
-}
 
-const heading = (page: Page | Locator, name: string, level = 1) => page.getByRole('heading', { level, name, exact: true });
-const flash = (page: Page, text: string) => page.locator('p.flash[role="status"]').filter({ hasText: text });
-const fill = (text: string, values: Record<string, string | number>) =>
-  Object.entries(values).reduce((result, [key, value]) => result.replaceAll(`{{${key}}}`, String(value)), text);
 
 async function expectNoSecrets(page: Page): Promise<void> {
   const html = await page.content();
@@ -103,7 +90,7 @@ describe('finance', () => {
     await expectNoSecrets(page);
 
     await page.getByText(en.finance.nomination.adjustTitle, { exact: true }).click();
-    const amount = page.getByLabel(fill(en.finance.nomination.fields.amount, { currency: 'CNY' }));
+    const amount = page.getByLabel(fillTemplate(en.finance.nomination.fields.amount, { currency: 'CNY' }));
     const reason = page.getByLabel(en.finance.nomination.fields.adjustReason);
     await amount.fill('50,000.00');
     await reason.fill(REASON);
@@ -111,7 +98,7 @@ describe('finance', () => {
     // Out of the tier's range: said on the field, with the range.
     const error = page.locator('form#adjust-nomination .field__error');
     await error.waitFor();
-    expect(await error.innerText()).toBe(fill(en.finance.nominations.errors.amount_out_of_range, { min: 'CN¥10,000.00', max: 'CN¥30,000.00' }));
+    expect(await error.innerText()).toBe(fillTemplate(en.finance.nominations.errors.amount_out_of_range, { min: 'CN¥10,000.00', max: 'CN¥30,000.00' }));
     await checkPage(page, 'finance-nomination-adjust-refused');
 
     await amount.fill('15,000.00');

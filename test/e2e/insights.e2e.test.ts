@@ -2,7 +2,7 @@ import type { Cookie, Page } from 'playwright-core';
 import { describe, expect, test } from 'vitest';
 import en from '../../app/locales/en.js';
 import zhCN from '../../app/locales/zh-CN.js';
-import { checkPage, expectChinese, samePersonOn, switchLanguage } from './support/flows.js';
+import { checkPage, expectChinese, heading, samePersonOn, switchLanguage } from './support/flows.js';
 import { login, setupE2E, type ViewportName } from './support/e2e.js';
 
 // A product admin reads the insights: the dashboard's charts (each an
@@ -27,7 +27,6 @@ async function productAdminPage(viewport: ViewportName = 'desktop'): Promise<Pag
   return page;
 }
 
-const heading = (page: Page, name: string, level = 1) => page.getByRole('heading', { level, name, exact: true });
 
 /** The numbers in one column of the priority table, top to bottom. */
 async function columnNumbers(page: Page, header: string): Promise<number[]> {

@@ -1,8 +1,8 @@
-import type { Cookie, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { describe, expect, test } from 'vitest';
 import en from '../../app/locales/en.js';
-import { checkPage, samePersonOn } from './support/flows.js';
-import { login, setupE2E, type ViewportName } from './support/e2e.js';
+import { checkPage, demoPeople, flash, heading } from './support/flows.js';
+import { setupE2E } from './support/e2e.js';
 
 // Merging duplicates as people do it: a member says "me too" on the KPI
 // export post; a triager merges that post into the alarm storm post (both from
@@ -13,26 +13,15 @@ import { login, setupE2E, type ViewportName } from './support/e2e.js';
 // and run in order.
 
 const e2e = setupE2E();
+const { pageAs } = demoPeople(e2e);
 
 const MEMBER = 'member@northwind.example';
 const TRIAGER = 'triager@candor.example';
 const TARGET_TITLE = 'Alarm storm after every base station restart';
 const DUPLICATE_TITLE = 'Export KPI reports through the API';
 
-/** Sessions, kept per person so each logs in once per file (login is rate limited). */
-const sessions = new Map<string, Cookie[]>();
 
-async function pageAs(email: string, viewport: ViewportName = 'desktop'): Promise<Page> {
-  const cookies = sessions.get(email);
-  if (cookies) return samePersonOn(e2e, viewport, cookies);
-  const page = await e2e.newPage(viewport);
-  await login(page, email);
-  sessions.set(email, await page.context().cookies());
-  return page;
-}
 
-const heading = (page: Page, name: string, level = 1) => page.getByRole('heading', { level, name, exact: true });
-const flash = (page: Page, text: string) => page.getByRole('status').filter({ hasText: text });
 
 /** The "me too" count in the vote panel. */
 async function voteCount(page: Page): Promise<number> {

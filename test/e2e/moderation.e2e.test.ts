@@ -1,9 +1,8 @@
-import type { Cookie, Page } from 'playwright-core';
 import { describe, expect, test } from 'vitest';
 import en from '../../app/locales/en.js';
 import zhCN from '../../app/locales/zh-CN.js';
-import { checkPage, expectChinese, samePersonOn, switchLanguage } from './support/flows.js';
-import { headerPseudonym, login, setupE2E, type ViewportName } from './support/e2e.js';
+import { checkPage, demoPeople, expectChinese, flash, heading, switchLanguage } from './support/flows.js';
+import { headerPseudonym, setupE2E } from './support/e2e.js';
 
 // Moderation as people meet it in a browser: a member reports a demo post
 // with a reason and a note; a triager finds it in the queue (one entry, the
@@ -12,6 +11,7 @@ import { headerPseudonym, login, setupE2E, type ViewportName } from './support/e
 // read in 简体中文. The tests build on each other and run in order.
 
 const e2e = setupE2E();
+const { pageAs } = demoPeople(e2e);
 
 const AUTHOR = 'member@northwind.example';
 const REPORTER = 'orgadmin@northwind.example';
@@ -22,20 +22,8 @@ const DEMO_TITLE = 'Export KPI reports through the API';
 const NOTE = 'It names the customer’s NOC building.';
 const REASON = 'It identifies a customer site. Please repost without the site name.';
 
-const sessions = new Map<string, Cookie[]>();
 
-/** A page signed in as `email`; each person logs in once per file (login is rate limited). */
-async function pageAs(email: string, viewport: ViewportName = 'desktop'): Promise<Page> {
-  const cookies = sessions.get(email);
-  if (cookies) return samePersonOn(e2e, viewport, cookies);
-  const page = await e2e.newPage(viewport);
-  await login(page, email);
-  sessions.set(email, await page.context().cookies());
-  return page;
-}
 
-const heading = (page: Page, name: string, level = 1) => page.getByRole('heading', { level, name, exact: true });
-const flash = (page: Page, text: string) => page.getByRole('status').filter({ hasText: text });
 
 let postPath = '';
 let reporterPseudonym = '';
@@ -86,7 +74,7 @@ describe('moderation', () => {
     expect(await page.locator('main').innerText()).not.toContain(reporterPseudonym);
     await checkPage(page, 'moderation-queue');
 
-    const phone = await samePersonOn(e2e, 'phone', sessions.get(TRIAGER)!);
+    const phone = await pageAs(TRIAGER, 'phone');
     await phone.goto('/moderation');
     await phone.locator('.moderation-case').first().waitFor();
     await checkPage(phone, 'moderation-queue');

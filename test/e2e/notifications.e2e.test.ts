@@ -1,9 +1,9 @@
-import type { Cookie, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { describe, expect, test } from 'vitest';
 import en from '../../app/locales/en.js';
 import zhCN from '../../app/locales/zh-CN.js';
-import { checkPage, expectChinese, samePersonOn, switchLanguage } from './support/flows.js';
-import { headerPseudonym, login, setupE2E, type ViewportName } from './support/e2e.js';
+import { checkPage, demoPeople, expectChinese, flash, heading, switchLanguage } from './support/flows.js';
+import { headerPseudonym, setupE2E } from './support/e2e.js';
 
 // Notifications as people meet them: a member posts, another member comments,
 // and the worker turns the comment into a notification. The author sees the
@@ -12,6 +12,7 @@ import { headerPseudonym, login, setupE2E, type ViewportName } from './support/e
 // unknown unsubscribe link. The tests build on each other and run in order.
 
 const e2e = setupE2E();
+const { pageAs } = demoPeople(e2e);
 
 const AUTHOR = { email: 'member@northwind.example', name: 'Mei Member' };
 const COMMENTER = { email: 'orgadmin@northwind.example', name: 'Omar Orgadmin' };
@@ -19,20 +20,8 @@ const TITLE = 'Backup export stalls at midnight on every site';
 const BODY = 'The nightly configuration export hangs for about an hour and blocks other jobs.';
 const COMMENT = 'We see the same stall on our core sites since the last upgrade.';
 
-/** Sessions, kept per person so each logs in once per file (login is rate limited). */
-const sessions = new Map<string, Cookie[]>();
 
-async function pageAs(email: string, viewport: ViewportName = 'desktop'): Promise<Page> {
-  const cookies = sessions.get(email);
-  if (cookies) return samePersonOn(e2e, viewport, cookies);
-  const page = await e2e.newPage(viewport);
-  await login(page, email);
-  sessions.set(email, await page.context().cookies());
-  return page;
-}
 
-const heading = (page: Page, name: string, level = 1) => page.getByRole('heading', { level, name, exact: true });
-const flash = (page: Page, text: string) => page.getByRole('status').filter({ hasText: text });
 
 /** The number on the header's bell, or null when it shows none. */
 async function bellCount(page: Page): Promise<string | null> {

@@ -1,9 +1,9 @@
-import type { Cookie, Locator, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { describe, expect, test } from 'vitest';
 import en from '../../app/locales/en.js';
 import zhCN from '../../app/locales/zh-CN.js';
-import { checkPage, expectChinese, samePersonOn, switchLanguage } from './support/flows.js';
-import { login, setupE2E, type ViewportName } from './support/e2e.js';
+import { checkPage, demoPeople, expectChinese, flash, heading, switchLanguage } from './support/flows.js';
+import { setupE2E } from './support/e2e.js';
 
 // The member's side of a reward, on the demo data: Northwind's org admin has
 // consented to cash rewards (the seed), the approver approves the demo
@@ -15,6 +15,7 @@ import { login, setupE2E, type ViewportName } from './support/e2e.js';
 // each other and run in order.
 
 const e2e = setupE2E();
+const { pageAs, pseudonymOf } = demoPeople(e2e);
 
 const MEMBER = { email: 'member@northwind.example', name: 'Mei Member' };
 const ORG_ADMIN = 'orgadmin@northwind.example';
@@ -25,22 +26,8 @@ const ACCOUNT = { holder: 'Mei Member', number: '6222 0212 3456 1234', bank: 'In
 /** Real identities and org names of the demo data: none may reach a public page. */
 const SECRETS = ['Mei Member', 'member@northwind.example', 'Northwind', 'Omar Orgadmin', '622202123456'];
 
-/** Sessions, kept per person so each logs in once per file (login is rate limited). */
-const sessions = new Map<string, Cookie[]>();
-let memberPseudonym = '';
 
-async function pageAs(email: string, viewport: ViewportName = 'desktop'): Promise<Page> {
-  const cookies = sessions.get(email);
-  if (cookies) return samePersonOn(e2e, viewport, cookies);
-  const page = await e2e.newPage(viewport);
-  const pseudonym = await login(page, email);
-  if (email === MEMBER.email) memberPseudonym = pseudonym;
-  sessions.set(email, await page.context().cookies());
-  return page;
-}
 
-const heading = (page: Page | Locator, name: string, level = 1) => page.getByRole('heading', { level, name, exact: true });
-const flash = (page: Page, text: string) => page.locator('p.flash[role="status"]').filter({ hasText: text });
 
 async function expectNoSecrets(page: Page, secrets = SECRETS): Promise<void> {
   const html = await page.content();
@@ -158,7 +145,7 @@ describe('rewards, from the member’s side', () => {
   test(
     'finance pays it, and the public hall of fame lists the member’s pseudonym with the amount',
     async () => {
-      expect(memberPseudonym).not.toBe('');
+      expect(pseudonymOf(MEMBER.email)).not.toBe('');
       const finance = await pageAs(FINANCE_ADMIN);
       // The payout worker puts the reward in the open bank batch once the details are there
       // (the reconciler picks approved rewards up every minute).
@@ -194,7 +181,7 @@ describe('rewards, from the member’s side', () => {
       await heading(visitor, en.rewards.hallOfFame.title).waitFor();
       const entry = visitor.locator('main table tbody tr').filter({ has: visitor.getByRole('link', { name: NOMINATED_TITLE, exact: true }) });
       await entry.waitFor();
-      const pseudonymLink = entry.getByRole('link', { name: memberPseudonym });
+      const pseudonymLink = entry.getByRole('link', { name: pseudonymOf(MEMBER.email) });
       expect(await pseudonymLink.getAttribute('href')).toMatch(/^\/u\/[a-z0-9]+$/);
       expect(await entry.innerText()).toMatch(/CN¥[\d,]+\.\d{2}/);
       const month = new Intl.DateTimeFormat('en', { year: 'numeric', month: 'long', timeZone: 'UTC' }).format(new Date());
@@ -204,7 +191,7 @@ describe('rewards, from the member’s side', () => {
 
       await visitor.getByRole('navigation', { name: en.rewards.nav.pagesLabel }).getByRole('link', { name: en.rewards.nav.leaderboard }).click();
       await heading(visitor, en.rewards.leaderboard.title).waitFor();
-      await visitor.locator('main table tbody tr').filter({ has: visitor.getByRole('link', { name: memberPseudonym }) }).waitFor();
+      await visitor.locator('main table tbody tr').filter({ has: visitor.getByRole('link', { name: pseudonymOf(MEMBER.email) }) }).waitFor();
       await expectNoSecrets(visitor);
       await checkPage(visitor, 'leaderboard');
 

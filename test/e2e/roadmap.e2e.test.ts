@@ -1,8 +1,8 @@
-import type { Cookie, Locator, Page } from 'playwright-core';
+import type { Cookie, Page } from 'playwright-core';
 import { describe, expect, test } from 'vitest';
 import en from '../../app/locales/en.js';
 import zhCN from '../../app/locales/zh-CN.js';
-import { checkPage, expectChinese, samePersonOn, switchLanguage } from './support/flows.js';
+import { checkPage, expectChinese, fillTemplate, flash, heading, samePersonOn, switchLanguage } from './support/flows.js';
 import { login, type ViewportName, setupE2E } from './support/e2e.js';
 
 // The roadmap as the people who use it live it: a triager creates a roadmap
@@ -31,10 +31,6 @@ async function triagerPage(viewport: ViewportName = 'desktop'): Promise<Page> {
   return page;
 }
 
-const heading = (page: Page | Locator, name: string, level = 1) => page.getByRole('heading', { level, name, exact: true });
-const flash = (page: Page, text: string) => page.locator('p.flash[role="status"]').filter({ hasText: text });
-const fill = (text: string, values: Record<string, string | number>) =>
-  Object.entries(values).reduce((result, [key, value]) => result.replaceAll(`{{${key}}}`, String(value)), text);
 
 /** The managed item's panel on /roadmap/manage. */
 const managedItem = (page: Page) =>
@@ -69,14 +65,14 @@ describe('roadmap', () => {
     expect(await item.innerText()).toContain(en.roadmap.item.noPosts);
 
     // The demo post sits on the demo "KPI reports" item: a post belongs to one item, so unlink it there first.
-    await page.getByRole('button', { name: fill(en.roadmap.manage.unlinkLabel, { title: DEMO_KPI_TITLE }) }).click();
+    await page.getByRole('button', { name: fillTemplate(en.roadmap.manage.unlinkLabel, { title: DEMO_KPI_TITLE }) }).click();
     await flash(page, en.roadmap.flash.unlinked).waitFor();
 
     // Find the demo post and link it.
     await item.locator('summary', { hasText: en.roadmap.manage.link.title }).click();
     await item.getByLabel(en.roadmap.manage.link.search, { exact: true }).fill('KPI');
     await item.getByRole('button', { name: en.roadmap.manage.link.submit, exact: true }).click();
-    const linkButton = item.getByRole('button', { name: fill(en.roadmap.manage.link.linkLabel, { title: DEMO_KPI_TITLE }) });
+    const linkButton = item.getByRole('button', { name: fillTemplate(en.roadmap.manage.link.linkLabel, { title: DEMO_KPI_TITLE }) });
     await linkButton.waitFor();
     await checkPage(page, 'roadmap-manage-search');
     await linkButton.click();
@@ -89,14 +85,14 @@ describe('roadmap', () => {
     await managedItem(page).getByText(en.roadmap.manage.link.refusals.on_this_item).waitFor();
 
     // Ship: the confirm step says how many posts will ship.
-    await managedItem(page).getByRole('link', { name: fill(en.roadmap.manage.shipLabel, { title: ITEM_TITLE }) }).click();
+    await managedItem(page).getByRole('link', { name: fillTemplate(en.roadmap.manage.shipLabel, { title: ITEM_TITLE }) }).click();
     const confirm = page.locator('#ship-confirm');
-    await heading(confirm, fill(en.roadmap.manage.shipConfirm.title, { title: ITEM_TITLE }), 4).waitFor();
-    await confirm.getByText(fill(en.roadmap.manage.shipConfirm.toShip_one, { count: 1 })).waitFor();
+    await heading(confirm, fillTemplate(en.roadmap.manage.shipConfirm.title, { title: ITEM_TITLE }), 4).waitFor();
+    await confirm.getByText(fillTemplate(en.roadmap.manage.shipConfirm.toShip_one, { count: 1 })).waitFor();
     await confirm.getByText(en.roadmap.manage.shipConfirm.final).waitFor();
     await checkPage(page, 'roadmap-ship-confirm');
     await confirm.getByLabel(en.roadmap.manage.shipConfirm.note, { exact: true }).fill(SHIP_NOTE);
-    await confirm.getByRole('button', { name: fill(en.roadmap.manage.shipConfirm.submit_one, { count: 1 }) }).click();
+    await confirm.getByRole('button', { name: fillTemplate(en.roadmap.manage.shipConfirm.submit_one, { count: 1 }) }).click();
     await flash(page, en.roadmap.flash.shipped).waitFor();
     const shippedColumn = page.locator('section.roadmap-manage-column').filter({
       has: page.getByRole('heading', { level: 2, name: new RegExp(`^${en.roadmap.columns.shipped}`) }),

@@ -1,9 +1,9 @@
-import type { Cookie, Locator, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { describe, expect, test } from 'vitest';
 import en from '../../app/locales/en.js';
 import zhCN from '../../app/locales/zh-CN.js';
-import { checkPage, expectChinese, samePersonOn, switchLanguage } from './support/flows.js';
-import { login, type ViewportName, setupE2E } from './support/e2e.js';
+import { checkPage, demoPeople, expectChinese, fillTemplate, flash, heading, switchLanguage } from './support/flows.js';
+import { setupE2E } from './support/e2e.js';
 
 // Triage as the people who do it live it: a member posts; a triager finds the
 // post in the triage inbox (keyboard shortcuts offered), opens it, is told
@@ -14,6 +14,7 @@ import { login, type ViewportName, setupE2E } from './support/e2e.js';
 // in order.
 
 const e2e = setupE2E();
+const { pageAs } = demoPeople(e2e);
 
 const MEMBER = 'member@northwind.example';
 const TRIAGER = { email: 'triager@candor.example', display: 'Tao (Product)' };
@@ -25,22 +26,8 @@ const AREA = 'Alarms and monitoring';
 const NEW_AREA = 'Open API';
 const TAG = 'Regression';
 
-/** Sessions, kept per person so each logs in once per file (login is rate limited). */
-const sessions = new Map<string, Cookie[]>();
 
-async function pageAs(email: string, viewport: ViewportName = 'desktop'): Promise<Page> {
-  const cookies = sessions.get(email);
-  if (cookies) return samePersonOn(e2e, viewport, cookies);
-  const page = await e2e.newPage(viewport);
-  await login(page, email);
-  sessions.set(email, await page.context().cookies());
-  return page;
-}
 
-const heading = (page: Page | Locator, name: string, level = 1) => page.getByRole('heading', { level, name, exact: true });
-const flash = (page: Page, text: string) => page.locator('p.flash[role="status"]').filter({ hasText: text });
-const fill = (text: string, values: Record<string, string | number>) =>
-  Object.entries(values).reduce((result, [key, value]) => result.replaceAll(`{{${key}}}`, String(value)), text);
 const inboxRow = (page: Page, title: string) => page.locator('main table tbody tr').filter({ has: page.getByRole('link', { name: title, exact: true }) });
 
 let postPath = '';
@@ -72,7 +59,7 @@ describe('triage', () => {
     await heading(page, en.triage.inbox.title).waitFor();
     const row = inboxRow(page, TITLE);
     await row.waitFor();
-    await row.getByText(fill(en.triage.inbox.dueIn_other, { count: 48 })).waitFor();
+    await row.getByText(fillTemplate(en.triage.inbox.dueIn_other, { count: 48 })).waitFor();
     // The demo's KPI post has waited past the SLA and comes first.
     const titles = await page.locator('main table tbody td.post-row__title a').allInnerTexts();
     expect(titles.at(-1)).toBe(TITLE);
@@ -132,7 +119,7 @@ describe('triage', () => {
     const timeline = page.locator('section.status-timeline li.timeline__item');
     expect(await timeline.count()).toBe(1);
     await timeline.getByText(NOTE).waitFor();
-    await timeline.getByText(fill(en.triage.timeline.by, { name: TRIAGER.display })).waitFor();
+    await timeline.getByText(fillTemplate(en.triage.timeline.by, { name: TRIAGER.display })).waitFor();
     // The panel now offers the moves from "under review" and no longer says the post waits.
     expect(await page.locator('section.triage-panel').getByText(en.triage.panel.inInbox).count()).toBe(0);
     await checkPage(page, 'triage-post-triaged');
@@ -153,7 +140,7 @@ describe('triage', () => {
       const history = page.locator('section.status-timeline');
       await heading(history, en.triage.timeline.title, 2).waitFor();
       await history.getByText(NOTE).waitFor();
-      await history.getByText(fill(en.triage.timeline.by, { name: TRIAGER.display })).waitFor();
+      await history.getByText(fillTemplate(en.triage.timeline.by, { name: TRIAGER.display })).waitFor();
       expect(await page.locator('section.triage-panel').count()).toBe(0);
       await checkPage(page, 'triage-post-member');
     }

@@ -1,9 +1,9 @@
-import type { Cookie, Page } from 'playwright-core';
+import type { Cookie, Locator, Page } from 'playwright-core';
 import { expect } from 'vitest';
 import en from '../../../app/locales/en.js';
 import zhCN from '../../../app/locales/zh-CN.js';
 import { expectAccessible, type AccessibilityOptions, screenshot, type ViewportName } from './browser.js';
-import type { E2E } from './e2e.js';
+import { type E2E, login } from './e2e.js';
 
 /** 'phone' or 'desktop', from the page's viewport. */
 export function viewportOf(page: Page): ViewportName {
@@ -114,3 +114,34 @@ export async function switchLanguage(page: Page, locale: 'en' | 'zh-CN'): Promis
   await expect.poll(() => new URL(page.url()).pathname).toBe(before.pathname);
   await page.locator('.site-header .language-switch button [lang]').and(page.locator(`[lang="${locale === 'en' ? 'zh-CN' : 'en'}"]`)).waitFor();
 }
+
+/**
+ * Pages signed in as demo people, each logging in once per test file (login
+ * is rate limited); later pages, in any viewport, reuse the session cookies.
+ */
+export function demoPeople(e2e: E2E) {
+  const sessions = new Map<string, { cookies: Cookie[]; pseudonym: string }>();
+  return {
+    async pageAs(email: string, viewport: ViewportName = 'desktop'): Promise<Page> {
+      const session = sessions.get(email);
+      if (session) return samePersonOn(e2e, viewport, session.cookies);
+      const page = await e2e.newPage(viewport);
+      const pseudonym = await login(page, email);
+      sessions.set(email, { cookies: await page.context().cookies(), pseudonym });
+      return page;
+    },
+    /** The pseudonym shown when `email` logged in (after their first pageAs). */
+    pseudonymOf(email: string): string {
+      return sessions.get(email)?.pseudonym ?? '';
+    },
+  };
+}
+
+export const heading = (scope: Page | Locator, name: string, level = 1) => scope.getByRole('heading', { level, name, exact: true });
+
+/** The flash message the layout shows after a redirect. */
+export const flash = (page: Page, text: string) => page.locator('p.flash[role="status"]').filter({ hasText: text });
+
+/** An i18next template with its {{placeholders}} filled in, to match rendered text. */
+export const fillTemplate = (text: string, values: Record<string, string | number>) =>
+  Object.entries(values).reduce((result, [key, value]) => result.replaceAll(`{{${key}}}`, String(value)), text);
