@@ -29,12 +29,15 @@ export const links: LinksFunction = () => [
 ];
 
 export async function loader({ request, context }: LoaderFunctionArgs) {
-  const [user, locale, flash] = await Promise.all([
-    getCurrentUser(request, context),
+  // getCurrentUser is looked up once per request, so the unread count can wait
+  // on it inside the same Promise.all instead of after it.
+  const currentUser = getCurrentUser(request, context);
+  const [user, locale, flash, unreadNotifications] = await Promise.all([
+    currentUser,
     getLocale(request, context),
     takeFlash(request),
+    currentUser.then((found) => (found ? countUnreadNotifications(context.services.db, found.id) : 0)),
   ]);
-  const unreadNotifications = user ? await countUnreadNotifications(context.services.db, user.id) : 0;
   return data(
     {
       locale,

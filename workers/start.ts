@@ -17,7 +17,7 @@ import { pruneRateLimits } from '../app/utils/rate-limit.server.js';
 import type { Services } from '../server/services.js';
 import { relayOutbox } from './outbox-relay.js';
 import { enqueuePayouts, reconcileQueues, STALE_AFTER_SECONDS } from './payouts.js';
-import { type AppQueue, openQueue, QUEUES, queueConnection, startQueueWorker } from './queue.js';
+import { openQueue, QUEUES, queueConnection, startQueueWorker } from './queue.js';
 
 /**
  * Lock and stall settings for the payout worker. A job's lock lasts 6 s and is
@@ -105,7 +105,9 @@ export async function startWorkers(
 ): Promise<RunningWorkers> {
   const { db, logger, env } = services;
   const connection = queueConnection(env);
-  const payoutsQueue = payoutsQueueOf(services);
+  // Shared by the events handler (approvals enqueue payouts) and the reconciler.
+  const payoutsQueue = openQueue(QUEUES.payouts, connection);
+  payoutsQueue.on('error', (error) => logger.warn({ err: error.message }, 'queue error'));
   const adapter = createPayoutAdapter(db, env);
 
   const events = startQueueWorker(
@@ -253,22 +255,8 @@ export async function startWorkers(
       // Worker.close() waits for the jobs in progress to finish.
       await Promise.all([events.close(), payouts.close(), maintenance.close()]);
       await Promise.all([maintenanceQueue.close(), payoutsQueue.close()]);
-      payoutsQueues.delete(services);
     },
   };
-}
-
-const payoutsQueues = new WeakMap<Services, AppQueue>();
-
-/** One payouts queue handle per process's services, shared by the events handler and the reconciler. */
-function payoutsQueueOf(services: Services): AppQueue {
-  let queue = payoutsQueues.get(services);
-  if (!queue) {
-    queue = openQueue(QUEUES.payouts, queueConnection(services.env));
-    queue.on('error', (error) => services.logger.warn({ err: error.message }, 'queue error'));
-    payoutsQueues.set(services, queue);
-  }
-  return queue;
 }
 
 function parsePayload<T>(schema: { safeParse(value: unknown): { success: true; data: T } | { success: false } }, job: Job): T {

@@ -1,6 +1,7 @@
 import type { LoaderFunctionArgs, MetaFunction } from '@remix-run/node';
-import { NavLink, Outlet } from '@remix-run/react';
+import { Outlet } from '@remix-run/react';
 import { useTranslation } from 'react-i18next';
+import { SubNav } from '~/components/sub-nav';
 import { requirePermission } from '~/utils/auth.server';
 import { pageTitle } from '~/utils/meta';
 
@@ -25,13 +26,7 @@ export default function AdminLayout() {
   const { t } = useTranslation();
   return (
     <>
-      <nav className="subnav" aria-label={t('admin.subnav.label')}>
-        {SECTIONS.map((section) => (
-          <NavLink key={section.to} to={section.to}>
-            {t(section.key)}
-          </NavLink>
-        ))}
-      </nav>
+      <SubNav label={t('admin.subnav.label')} sections={SECTIONS} />
       <Outlet />
     </>
   );

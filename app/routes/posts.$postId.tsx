@@ -118,7 +118,7 @@ export async function loader({ request, context, params }: LoaderFunctionArgs) {
     const [timeline, tagsByPost, triage] = await Promise.all([
       listStatusTimeline(db, postId),
       listTagsOfPosts(db, [postId], locale),
-      user && can(user, 'triage') ? getTriagePanel(db, user, postId, locale) : null,
+      user && canMerge ? getTriagePanel(db, user, postId, locale) : null,
     ]);
     return {
       timeline,

@@ -1,6 +1,8 @@
 import { type AppLoadContext, redirect } from '@remix-run/node';
 import type { Role } from '../../db/schema.js';
+import { MODERATOR_ROLES } from '../domain/posts/get-post.server.js';
 import { getSettings } from '../domain/settings/settings.server.js';
+import { TRIAGE_ROLES } from '../domain/triage/triage-roles.js';
 import { createSession, deleteSession, sessionCookie, validateSessionToken } from './session.server.js';
 
 /** The signed-in person as pages see them: pseudonym and roles, never identity. */
@@ -107,8 +109,8 @@ export const PERMISSIONS = {
   'admin.settings': ['admin'],
   'admin.mailbox': ['admin'],
   'audit.read': ['auditor'],
-  triage: ['triager', 'product_admin'],
-  moderate: ['triager', 'product_admin'],
+  triage: TRIAGE_ROLES,
+  moderate: MODERATOR_ROLES,
   'product.admin': ['product_admin'],
   'finance.approve': ['finance_approver', 'finance_admin'],
   'finance.admin': ['finance_admin'],

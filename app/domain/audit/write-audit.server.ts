@@ -1,4 +1,5 @@
 import type { Kysely, Transaction } from 'kysely';
+import { isDomainError } from '../errors.js';
 import type { Database } from '../../../db/schema.js';
 
 export interface AuditEntry {
@@ -30,4 +31,26 @@ export async function writeAudit(
       after: entry.after === undefined ? null : JSON.stringify(entry.after),
     })
     .execute();
+}
+
+/**
+ * A refused money action leaves a trace: the refused transaction rolled
+ * back, then a `<action>_refused` audit row with the reason code is written
+ * on its own, and the refusal is rethrown.
+ */
+export async function auditRefusal<T>(
+  db: Kysely<Database>,
+  actor: { id: string },
+  action: string,
+  subject: { type: string; id: string },
+  run: () => Promise<T>,
+): Promise<T> {
+  try {
+    return await run();
+  } catch (error) {
+    if (isDomainError(error)) {
+      await writeAudit(db, { actorId: actor.id, action: `${action}_refused`, subjectType: subject.type, subjectId: subject.id, after: { code: error.code } });
+    }
+    throw error;
+  }
 }

@@ -4,7 +4,7 @@ import type { Database, PostStatus } from '../../../db/schema.js';
 import type { Actor } from '../admin/actor.server.js';
 import { getSettings } from '../settings/settings.server.js';
 import { DASHBOARD_WEEKS, INFLOW_WINDOWS, type InflowWindow, OPEN_STATUSES } from './choices.js';
-import { requireInsightsRole } from './insights-access.server.js';
+import { requireTriager } from '../triage/triage-roles.js';
 import { breakdownByOrg, groupOrgs, listOrgPopulation, type OrgBreakdown } from './org-breakdown.server.js';
 
 export const GetInsightsDashboardInputSchema = z.object({
@@ -60,7 +60,7 @@ export async function getInsightsDashboard(
   actor: Actor,
   input: GetInsightsDashboardInput = {},
 ): Promise<InsightsDashboard> {
-  requireInsightsRole(actor);
+  requireTriager(actor);
   const { locale, inflowDays } = GetInsightsDashboardInputSchema.parse(input);
   const settings = await getSettings(db);
   const starts = weekStarts(new Date());

@@ -16,11 +16,10 @@ import {
   SORT_DIRECTIONS,
   type SortDirection,
 } from './choices.js';
-import { requireInsightsRole } from './insights-access.server.js';
+import { requireTriager } from '../triage/triage-roles.js';
 import { groupOrgs, listOrgPopulation, orgIdsForFilter } from './org-breakdown.server.js';
 
 export const PRIORITY_PAGE_SIZE = 50;
-/** An export holds at most this many rows; the page says so when the filters match more. */
 
 export const PriorityFiltersSchema = z.object({
   /** None chosen means the open ones. */
@@ -261,7 +260,7 @@ function toPriorityRow(row: OrderedRow): PriorityRow {
 
 /** One page of the priority view (keyset paged: no OFFSET), for triagers and product admins. */
 export async function listPriority(db: Kysely<Database>, actor: Actor, input: ListPriorityInput = {}): Promise<PriorityPage> {
-  requireInsightsRole(actor);
+  requireTriager(actor);
   const { after, limit, ...filters } = ListPriorityInputSchema.parse(input);
   const settings = await getSettings(db);
   const voterOrgIds = await voterOrgIdsFor(db, filters, settings.anonymityThreshold);
@@ -303,7 +302,7 @@ export interface PriorityExport {
 
 /** The same list as the priority view, in the same order, whole (up to the export limit), for the CSV. */
 export async function exportPriority(db: Kysely<Database>, actor: Actor, input: PriorityFilters = {}): Promise<PriorityExport> {
-  requireInsightsRole(actor);
+  requireTriager(actor);
   const filters = PriorityFiltersSchema.parse(input);
   const settings = await getSettings(db);
   const voterOrgIds = await voterOrgIdsFor(db, filters, settings.anonymityThreshold);

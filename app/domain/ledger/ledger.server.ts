@@ -132,6 +132,17 @@ export interface PoolBalances {
   spent: string;
 }
 
+/** A pool's available balance in minor units: one row, kept by the entry trigger. */
+export async function getPoolAvailable(executor: Executor, poolId: string): Promise<bigint> {
+  const row = await executor
+    .selectFrom('ledger_account')
+    .select('balance_minor')
+    .where('pool_id', '=', poolId)
+    .where('kind', '=', 'pool_available')
+    .executeTakeFirst();
+  return BigInt(row?.balance_minor ?? '0');
+}
+
 /** Balances of a pool's accounts, in minor units (strings: bigint never becomes a JS number). */
 export async function getPoolBalances(executor: Executor, poolId: string): Promise<PoolBalances> {
   const rows = await executor

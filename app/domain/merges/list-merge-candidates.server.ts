@@ -6,7 +6,8 @@ import { DomainError } from '../errors.js';
 import { findSimilarPosts } from '../posts/find-similar-posts.server.js';
 import type { TextSegment } from '../posts/highlight.js';
 import { searchPosts } from '../posts/search-posts.server.js';
-import { type MergeError, requireMergeRole } from './merge-rules.server.js';
+import {type MergeError } from './merge-rules.server.js';
+import { requireTriager } from '../triage/triage-roles.js';
 
 export const ListMergeCandidatesInputSchema = z.object({
   sourceId: z.string().min(1).max(64),
@@ -45,7 +46,7 @@ export async function listMergeCandidates(
   actor: Actor,
   input: ListMergeCandidatesInput,
 ): Promise<MergeCandidates> {
-  requireMergeRole(actor);
+  requireTriager(actor);
   const { sourceId, query, locale } = ListMergeCandidatesInputSchema.parse(input);
   const source = await db
     .selectFrom('post')

@@ -3,7 +3,6 @@ import type { Database } from '../../../db/schema.js';
 import type { Actor } from '../admin/actor.server.js';
 import { isModerator } from '../posts/get-post.server.js';
 import { UNDO_WINDOW_HOURS } from './limits.js';
-import { mayMerge } from './merge-rules.server.js';
 
 export interface MergedDuplicate {
   id: string;
@@ -30,7 +29,7 @@ const DUPLICATES_SHOWN = 50;
  * the window is open and the target has not been merged itself.
  */
 export async function listPostMerges(db: Kysely<Database>, viewer: Actor | null, postId: string): Promise<PostMerges> {
-  const staff = mayMerge(viewer);
+  const staff = isModerator(viewer);
   const minutesLeft = sql<number>`ceil(extract(epoch FROM (post_merge.merged_at + make_interval(hours => ${UNDO_WINDOW_HOURS}) - now())) / 60)::int`;
   const [duplicates, ownMerge] = await Promise.all([
     db

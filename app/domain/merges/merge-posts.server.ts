@@ -9,7 +9,8 @@ import { writeOutbox } from '../outbox/write-outbox.server.js';
 import { getSettings } from '../settings/settings.server.js';
 import { recountVotes } from '../votes/toggle-vote.server.js';
 import { MERGE_NOTE_MAX_LENGTH } from './limits.js';
-import { assertMergeable, type MergeError, requireMergeRole } from './merge-rules.server.js';
+import {assertMergeable, type MergeError } from './merge-rules.server.js';
+import { requireTriager } from '../triage/triage-roles.js';
 
 export const MergePostsInputSchema = z.object({
   sourceId: z.string().min(1).max(64),
@@ -45,7 +46,7 @@ export interface MergeResult {
  * (either way round) run one after another and the second is refused.
  */
 export async function mergePosts(db: Kysely<Database>, actor: Actor, input: MergePostsInput): Promise<MergeResult> {
-  requireMergeRole(actor);
+  requireTriager(actor);
   const { sourceId, targetId, note } = MergePostsInputSchema.parse(input);
   try {
     return await db.transaction().execute(async (trx) => {

@@ -1,10 +1,6 @@
 import { sql, type Kysely, type Transaction } from 'kysely';
-import type { Database, PostStatus, Role } from '../../../db/schema.js';
-import type { Actor } from '../admin/actor.server.js';
+import type { Database, PostStatus } from '../../../db/schema.js';
 import { DomainError } from '../errors.js';
-
-/** Who may merge posts and undo merges: the roles behind the 'triage' permission. */
-const MERGE_ROLES: readonly Role[] = ['triager', 'product_admin'];
 
 export type MergeError =
   | 'forbidden'
@@ -15,14 +11,6 @@ export type MergeError =
   | 'target_merged'
   | 'target_hidden'
   | 'merge_cycle';
-
-export function mayMerge(actor: Pick<Actor, 'roles'> | null): boolean {
-  return Boolean(actor?.roles.some((role) => MERGE_ROLES.includes(role)));
-}
-
-export function requireMergeRole(actor: Actor): void {
-  if (!mayMerge(actor)) throw new DomainError<MergeError>('forbidden', undefined, 403);
-}
 
 export interface MergeablePost {
   id: string;

@@ -2,7 +2,8 @@ import { type Kysely, sql } from 'kysely';
 import { z } from 'zod';
 import type { Database, PostStatus, PostType } from '../../../db/schema.js';
 import type { Actor } from '../admin/actor.server.js';
-import { assertMergeable, requireMergeRole } from './merge-rules.server.js';
+import {assertMergeable } from './merge-rules.server.js';
+import { requireTriager } from '../triage/triage-roles.js';
 
 export const PreviewMergeInputSchema = z.object({
   sourceId: z.string().min(1).max(64),
@@ -37,7 +38,7 @@ export interface MergePreview {
  * reasons mergePosts refuses (nothing is locked: the merge checks again).
  */
 export async function previewMerge(db: Kysely<Database>, actor: Actor, input: PreviewMergeInput): Promise<MergePreview> {
-  requireMergeRole(actor);
+  requireTriager(actor);
   const { sourceId, targetId } = PreviewMergeInputSchema.parse(input);
   const posts = await db
     .selectFrom('post')

@@ -8,7 +8,7 @@ import { DomainError } from '../errors.js';
 import { getSettings } from '../settings/settings.server.js';
 import { recountVotes } from '../votes/toggle-vote.server.js';
 import { UNDO_WINDOW_HOURS } from './limits.js';
-import { requireMergeRole } from './merge-rules.server.js';
+import { requireTriager } from '../triage/triage-roles.js';
 
 export const UndoMergeInputSchema = z.object({ mergeId: z.string().min(1).max(64) });
 export type UndoMergeInput = z.input<typeof UndoMergeInputSchema>;
@@ -27,7 +27,7 @@ export async function undoMerge(
   actor: Actor,
   input: UndoMergeInput,
 ): Promise<{ sourceId: string; targetId: string }> {
-  requireMergeRole(actor);
+  requireTriager(actor);
   const { mergeId } = UndoMergeInputSchema.parse(input);
   return db.transaction().execute(async (trx) => {
     const merge = await trx

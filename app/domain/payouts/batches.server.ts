@@ -3,12 +3,12 @@ import { z } from 'zod';
 import type { Database, Locale, PaymentBatchStatus, PaymentStatus } from '../../../db/schema.js';
 import { toCsv } from '../../utils/csv.js';
 import { type Actor, requireRole } from '../admin/actor.server.js';
-import { writeAudit } from '../audit/write-audit.server.js';
-import { DomainError, isDomainError } from '../errors.js';
+import { auditRefusal, writeAudit } from '../audit/write-audit.server.js';
+import { DomainError } from '../errors.js';
 import { pseudonymFor } from '../identity/pseudonym.js';
 import type { VaultKeys } from '../identity/vault.server.js';
 import { minorToDecimal } from '../money/money.js';
-import { requireFinanceReader } from '../reports/finance-access.server.js';
+import { requireFinanceRole } from '../pools/finance-access.server.js';
 import { remittanceFor } from './adapters.server.js';
 import { buildPain001, endToEndIdFor, type Pain001Payment } from './pain001.js';
 import { type PayoutDetails, readPayeeDetails } from './payout-details.server.js';
@@ -58,7 +58,7 @@ export async function listBatches(
   actor: Actor,
   input: { before?: { createdAt: Date; id: string } } = {},
 ): Promise<{ open: BatchSummary[]; past: BatchSummary[]; next: { createdAt: Date; id: string } | null }> {
-  requireFinanceReader(actor);
+  requireFinanceRole(actor);
   const [open, pastPlusOne] = await Promise.all([
     batches(db).where('status', '=', 'open').orderBy('currency').execute(),
     batches(db)
@@ -102,7 +102,7 @@ export async function getBatch(
   actor: Actor,
   input: { batchId: string; locale: Locale },
 ): Promise<{ batch: BatchSummary; payments: BatchPaymentRow[] }> {
-  requireFinanceReader(actor);
+  requireFinanceRole(actor);
   const [row, payments] = await Promise.all([
     batches(db).where('id', '=', input.batchId).executeTakeFirst(),
     db
@@ -481,26 +481,4 @@ async function lockBatch(trx: Transaction<Database>, batchId: string) {
     .executeTakeFirst();
   if (!batch) throw new DomainError<BatchError>('batch_not_found', undefined, 404);
   return batch;
-}
-
-/**
- * A refused money action leaves a trace: the refused transaction rolled
- * back, then a `<action>_refused` audit row with the reason code is written
- * on its own, and the refusal is rethrown.
- */
-async function auditRefusal<T>(
-  db: Kysely<Database>,
-  actor: Actor,
-  action: string,
-  subject: { type: string; id: string },
-  run: () => Promise<T>,
-): Promise<T> {
-  try {
-    return await run();
-  } catch (error) {
-    if (isDomainError(error)) {
-      await writeAudit(db, { actorId: actor.id, action: `${action}_refused`, subjectType: subject.type, subjectId: subject.id, after: { code: error.code } });
-    }
-    throw error;
-  }
 }

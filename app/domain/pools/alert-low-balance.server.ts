@@ -2,7 +2,7 @@ import type { Kysely } from 'kysely';
 import type { Database } from '../../../db/schema.js';
 import type { Mailer } from '../../utils/mail.server.js';
 import type { VaultKeys } from '../identity/vault.server.js';
-import { getPoolBalances } from '../ledger/ledger.server.js';
+import { getPoolAvailable } from '../ledger/ledger.server.js';
 import { formatMoney } from '../money/money.js';
 import { mailFinanceAdmins } from './finance-mail.server.js';
 
@@ -10,7 +10,7 @@ import { mailFinanceAdmins } from './finance-mail.server.js';
 export async function alertLowBalance(db: Kysely<Database>, keys: VaultKeys, mailer: Mailer, poolId: string): Promise<number> {
   const pool = await db.selectFrom('pool').select(['name', 'currency']).where('id', '=', poolId).executeTakeFirst();
   if (!pool) return 0;
-  const { available } = await getPoolBalances(db, poolId);
+  const available = await getPoolAvailable(db, poolId);
   return mailFinanceAdmins(db, keys, mailer, {
     subject: { en: 'A reward pool is running low', 'zh-CN': '奖励资金池余额不足' },
     text: {

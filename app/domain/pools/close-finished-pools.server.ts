@@ -23,6 +23,8 @@ export interface ClosedPool {
  * approvals draw only from an open pool.
  */
 export async function closeFinishedPools(db: Kysely<Database>, keys: VaultKeys, mailer: Mailer): Promise<ClosedPool[]> {
+  // Name and currency of each closed pool, for the mail sent after the commit.
+  const described = new Map<string, { name: string; currency: string }>();
   const closed = await db.transaction().execute(async (trx) => {
     const finished = await trx
       .selectFrom('pool')
@@ -59,12 +61,13 @@ export async function closeFinishedPools(db: Kysely<Database>, keys: VaultKeys, 
         subjectId: pool.id,
         after: { unspentMinor: balances.available, reservedMinor: balances.reserved, spentMinor: balances.spent, nextPoolId },
       });
+      described.set(pool.id, { name: pool.name, currency: pool.currency });
       results.push({ poolId: pool.id, nextPoolId, unspentMinor: balances.available, reservedMinor: balances.reserved });
     }
     return results;
   });
   for (const pool of closed) {
-    const row = await db.selectFrom('pool').select(['name', 'currency']).where('id', '=', pool.poolId).executeTakeFirstOrThrow();
+    const row = described.get(pool.poolId)!;
     const unspent = { en: formatMoney(pool.unspentMinor, row.currency, 'en'), 'zh-CN': formatMoney(pool.unspentMinor, row.currency, 'zh-CN') };
     await mailFinanceAdmins(db, keys, mailer, {
       subject: { en: 'A reward pool period has closed', 'zh-CN': '奖励资金池周期已结束' },

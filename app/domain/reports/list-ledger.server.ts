@@ -6,7 +6,7 @@ import type { Actor } from '../admin/actor.server.js';
 import { DomainError } from '../errors.js';
 import { foldSmallGroups, groupOrgs, listOrgPopulation, type OrgFilterError, orgIdsForFilter } from '../insights/org-breakdown.server.js';
 import { getSettings } from '../settings/settings.server.js';
-import { requireFinanceReader } from './finance-access.server.js';
+import { requireFinanceRole } from '../pools/finance-access.server.js';
 import { type LedgerQuery, PAYMENT_TRANSACTION_KINDS } from './ledger-query.js';
 import { PAYMENT_OF_TRANSACTION, periodBounds } from './paid-report.server.js';
 
@@ -62,7 +62,7 @@ export async function listLedger(
   actor: Actor,
   input: { query: LedgerQuery; locale: Locale },
 ): Promise<LedgerPage> {
-  requireFinanceReader(actor);
+  requireFinanceRole(actor);
   const { query } = input;
   const settings = await getSettings(db);
   let orgIds: string[] | undefined;

@@ -6,7 +6,7 @@ import { DomainError } from '../errors.js';
 import { ORG_GROUPS, type OrgGroup } from '../insights/choices.js';
 import { foldSmallGroups, groupOrgs, listOrgPopulation } from '../insights/org-breakdown.server.js';
 import { getSettings } from '../settings/settings.server.js';
-import { requireFinanceReader } from './finance-access.server.js';
+import { requireFinanceRole } from '../pools/finance-access.server.js';
 import { PAID_TRANSACTION_KINDS } from './ledger-query.js';
 import { MONTH_PATTERN, monthsBetween, periodProblem, type ReportQueryProblem } from './report-query.js';
 
@@ -61,7 +61,7 @@ export async function getPaidReport(
   actor: Actor,
   input: { from: string; to: string; locale: Locale },
 ): Promise<PaidReport> {
-  requireFinanceReader(actor);
+  requireFinanceRole(actor);
   PeriodSchema.parse(input);
   const problem = periodProblem(input.from, input.to);
   if (problem) throw new DomainError<ReportQueryProblem>(problem, 'to', 400);

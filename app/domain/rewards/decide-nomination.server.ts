@@ -3,9 +3,10 @@ import { z } from 'zod';
 import type { Database } from '../../../db/schema.js';
 import { randomId } from '../../utils/crypto.server.js';
 import type { Actor } from '../admin/actor.server.js';
-import { writeAudit } from '../audit/write-audit.server.js';
+import { auditRefusal, writeAudit } from '../audit/write-audit.server.js';
 import { DomainError, isDomainError } from '../errors.js';
-import { getPoolBalances, postLedgerTransaction } from '../ledger/ledger.server.js';
+import { getPoolAvailable, postLedgerTransaction } from '../ledger/ledger.server.js';
+import { requireFinanceRole } from '../pools/finance-access.server.js';
 import { createNotifications } from '../notifications/create-notifications.server.js';
 import { writeOutbox } from '../outbox/write-outbox.server.js';
 import { getSettings } from '../settings/settings.server.js';
@@ -26,14 +27,6 @@ export type NominationError =
   | 'per_person_cap'
   | 'insufficient_funds';
 
-const FINANCE_ROLES = ['finance_approver', 'finance_admin'] as const;
-
-function requireFinance(actor: Actor): void {
-  if (!actor.roles.some((role) => (FINANCE_ROLES as readonly string[]).includes(role))) {
-    throw new DomainError<NominationError>('forbidden', undefined, 403);
-  }
-}
-
 export const AdjustNominationSchema = z.object({
   nominationId: z.string().min(1).max(64),
   amountMinor: z.bigint().positive(),
@@ -49,9 +42,9 @@ export async function adjustNomination(
   actor: Actor,
   input: z.input<typeof AdjustNominationSchema>,
 ): Promise<void> {
-  requireFinance(actor);
+  requireFinanceRole(actor);
   const adjustment = AdjustNominationSchema.parse(input);
-  await auditRefusal(db, actor, 'nomination.adjust', adjustment.nominationId, () =>
+  await auditRefusal(db, actor, 'nomination.adjust', { type: 'nomination', id: adjustment.nominationId }, () =>
     db.transaction().execute(async (trx) => {
       const nomination = await lockNomination(trx, adjustment.nominationId);
       if (nomination.status !== 'pending') throw new DomainError<NominationError>('not_pending', undefined, 409);
@@ -126,10 +119,10 @@ export async function decideNomination(
   actor: Actor,
   input: z.input<typeof DecideNominationSchema>,
 ): Promise<DecisionOutcome> {
-  requireFinance(actor);
+  requireFinanceRole(actor);
   const decision = DecideNominationSchema.parse(input);
   if (decision.decision === 'reject' && !decision.reason) throw new DomainError<NominationError>('reason_required', 'reason');
-  return auditRefusal(db, actor, `nomination.${decision.decision}`, decision.nominationId, () =>
+  return auditRefusal(db, actor, `nomination.${decision.decision}`, { type: 'nomination', id: decision.nominationId }, () =>
     db.transaction().execute(async (trx) => {
       const nomination = await lockNomination(trx, decision.nominationId);
       if (nomination.status !== 'pending') throw new DomainError<NominationError>('not_pending', undefined, 409);
@@ -251,8 +244,9 @@ async function approveAndReserve(trx: Transaction<Database>, actor: Actor, nomin
       .executeTakeFirst();
   let pool = nomination.pool_id ? await openPool(nomination.pool_id) : undefined;
   if (!pool) {
+    // currentPoolId already picks an open pool in this currency whose period covers today.
     const current = await currentPoolId(trx, nomination.currency);
-    pool = current ? await openPool(current) : undefined;
+    pool = current ? { id: current, currency: nomination.currency } : undefined;
   }
   if (!pool || pool.currency !== nomination.currency) throw new DomainError<NominationError>('no_open_pool', undefined, 409);
 
@@ -332,7 +326,7 @@ async function approveAndReserve(trx: Transaction<Database>, actor: Actor, nomin
   await writeOutbox(trx, 'reward.approved', { nominationId: nomination.id });
   // Crossing below the threshold, not every approval below it, raises the alert.
   const reservedNow = rewards.reduce((sum, reward) => (reward.reward_mode && reward.reward_mode !== 'recognition' ? sum + BigInt(reward.gross_minor) : sum), 0n);
-  const available = BigInt((await getPoolBalances(trx, pool.id)).available);
+  const available = await getPoolAvailable(trx, pool.id);
   const threshold = BigInt(settings.lowBalanceThresholdMinor);
   if (available < threshold && available + reservedNow >= threshold) {
     await writeOutbox(trx, 'pool.low_balance', { poolId: pool.id });
@@ -354,31 +348,4 @@ async function approveAndReserve(trx: Transaction<Database>, actor: Actor, nomin
     subjectId: nomination.id,
     after: { amountMinor: nomination.amount_minor, poolId: pool.id, rewards: rewards.length, round: nomination.round },
   });
-}
-
-/**
- * A refused money action leaves a trace: the refusal is audited in its own
- * statement (the refused transaction itself rolled back), then rethrown.
- */
-async function auditRefusal<T>(
-  db: Kysely<Database>,
-  actor: Actor,
-  action: string,
-  nominationId: string,
-  run: () => Promise<T>,
-): Promise<T> {
-  try {
-    return await run();
-  } catch (error) {
-    if (isDomainError(error)) {
-      await writeAudit(db, {
-        actorId: actor.id,
-        action: `${action}_refused`,
-        subjectType: 'nomination',
-        subjectId: nominationId,
-        after: { code: error.code },
-      });
-    }
-    throw error;
-  }
 }

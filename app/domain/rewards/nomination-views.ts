@@ -6,4 +6,3 @@ export const NOMINATION_STATUS_VIEWS = ['pending', 'approved', 'rejected', 'canc
 
 /** The nomination statuses, plus rewards flagged after payment started (a rollback finance must look at). */
 export const NOMINATION_VIEWS = [...NOMINATION_STATUS_VIEWS, 'flagged'] as const;
-export type NominationView = (typeof NOMINATION_VIEWS)[number];

@@ -21,7 +21,6 @@ export const PayoutDetailsFormSchema = z.object({
     .regex(/^([A-Z0-9]{8}|[A-Z0-9]{11})$/, { error: 'rewards.payout.errors.bic_invalid' })
     .optional(),
 });
-export type PayoutDetailsForm = z.output<typeof PayoutDetailsFormSchema>;
 
 /** Never sent back to the page after a refused submission: the account number is not echoed. */
 export const PAYOUT_SECRET_FIELDS = ['accountNumber'];

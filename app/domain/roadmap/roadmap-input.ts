@@ -13,8 +13,6 @@ export const ROADMAP_LIMITS = {
   shipNoteMax: STATUS_NOTE_MAX_LENGTH,
 } as const;
 
-export const ROADMAP_COLUMNS = ['planned', 'in_progress', 'shipped'] as const satisfies readonly RoadmapStatus[];
-
 /** The columns an item can be moved between by hand; shipped is reached only by shipping, and is final. */
 export const OPEN_ROADMAP_STATUSES = ['planned', 'in_progress'] as const satisfies readonly RoadmapStatus[];
 export type OpenRoadmapStatus = (typeof OPEN_ROADMAP_STATUSES)[number];

@@ -33,9 +33,3 @@ export const STATUS_NOTE_MAX_LENGTH = 2000;
 export function requiresNote(to: PostStatus): boolean {
   return to === 'declined';
 }
-
-/** Moving back along the workflow (or out of declined), which may cancel a pending reward. */
-export function isRollback(from: PostStatus, to: PostStatus): boolean {
-  const order: PostStatus[] = ['open', 'under_review', 'planned', 'in_progress', 'shipped'];
-  return order.includes(from) && order.includes(to) && order.indexOf(to) < order.indexOf(from);
-}
